@@ -1,0 +1,7 @@
+import { runDatastoreContract } from './contract.js';
+import { createMemoryDatastore } from './memory.js';
+
+runDatastoreContract('memory', async () => {
+  const ds = createMemoryDatastore();
+  return { ds, dispose: () => ds.close() };
+});
