@@ -49,9 +49,10 @@ export const duplicate = (p: P, value: BadValue): FieldError => ({ type: 'FieldV
 export const notFound = (p: P, value: BadValue): FieldError => ({ type: 'FieldValueNotFound', field: s(p), badValue: value });
 export const tooLong = (p: P, _value: BadValue, max: number): FieldError => ({ type: 'FieldValueTooLong', field: s(p), detail: `must have at most ${max} bytes` });
 
-/** Renders a bad value the way Go's field.Error does (%q for strings, %v for numbers/bools, null for nil). */
+/** Renders a bad value the way Go's field.Error does (%q for strings, %v for numbers/bools; nil becomes the
+ * string "null" and is therefore quoted, as ErrorBody does). */
 export function renderValue(v: BadValue): string {
-  if (v === null || v === undefined) return 'null';
+  if (v === null || v === undefined) return '"null"';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'object') return v.raw;
   return String(v);

@@ -46,3 +46,5 @@ export function resourcePath(gvr: GVR, namespace?: string, name?: string, subres
   if (subresource) p += `/${subresource}`;
   return p;
 }
+
+export interface GVK { group: string; version: string; kind: string }

@@ -36,6 +36,7 @@ export class Informer<T extends KObject = KObject> {
   private synced = false;
   private syncWaiters: Array<() => void> = [];
   private resyncTimer?: NodeJS.Timeout;
+  private starting?: Promise<void>;
 
   constructor(private readonly client: Client, readonly gvr: GVR, private readonly opts: InformerOptions = {}) {}
 
@@ -72,7 +73,13 @@ export class Informer<T extends KObject = KObject> {
     return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
-  async start(): Promise<void> {
+  /** Lists, then watches. Idempotent: concurrent and repeated calls share one start. */
+  start(): Promise<void> {
+    this.starting ??= this.run();
+    return this.starting;
+  }
+
+  private async run(): Promise<void> {
     await this.relist();
     this.synced = true;
     for (const w of this.syncWaiters.splice(0)) w();
@@ -178,7 +185,7 @@ export class InformerFactory {
     return inf as unknown as Informer<T>;
   }
   async startAll(): Promise<void> {
-    await Promise.all([...this.informers.values()].filter((i) => !i.hasSynced).map((i) => i.start()));
+    await Promise.all([...this.informers.values()].map((i) => i.start()));
   }
   stopAll(): void { for (const i of this.informers.values()) i.stop(); }
 }
