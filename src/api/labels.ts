@@ -302,7 +302,7 @@ export const isEverything = (sel: LabelSelector) => !sel.nothing && sel.requirem
 export function labelSelectorString(sel: LabelSelector): string {
   return sel.requirements.map((r) => {
     switch (r.operator) {
-      case 'in': case 'notin': return `${r.key} ${r.operator} (${r.values.join(',')})`;
+      case 'in': case 'notin': return `${r.key} ${r.operator} (${[...r.values].sort().join(',')})`; // upstream prints sets.List(values): sorted
       case 'exists': return r.key;
       case '!': return `!${r.key}`;
       case 'gt': return `${r.key}>${r.values[0]}`;

@@ -68,3 +68,9 @@ export const age = (meta: { creationTimestamp?: string } | undefined, now: Date)
 
 /** Joins strings for a cell, `<none>` when empty (the printers' common fallback). */
 export const listOrNone = (items: string[]) => (items.length ? items.join(',') : '<none>');
+
+/** labels.FormatLabels: sorted `k=v` pairs, `<none>` when empty. */
+export function formatLabels(m: Record<string, string> | undefined): string {
+  const keys = Object.keys(m ?? {}).sort();
+  return keys.length ? keys.map((k) => `${k}=${m![k]}`).join(',') : '<none>';
+}

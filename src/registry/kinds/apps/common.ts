@@ -137,7 +137,7 @@ export function containerCells(tpl: PodTemplateSpec | undefined): [string, strin
 export function selectorCell(sel: LabelSelectorObj | null | undefined): string {
   const s = selectorOf(sel);
   if (!s) return '';
-  return labelSelectorString({ ...s, requirements: s.requirements.map((r) => ({ ...r, values: [...r.values].sort() })) });
+  return labelSelectorString(s);
 }
 
 export const CONTAINERS_DESCRIPTION = 'Names of each container in the template.';

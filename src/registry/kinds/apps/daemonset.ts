@@ -16,7 +16,7 @@ import {
   isNotMoreThan100Percent, nonNegativeField, prepareWorkloadCreate, prepareWorkloadStatusUpdate, selectorCell, selectorOf,
   statusSubresource, TEMPLATE_LABELS_MISMATCH, templateWarnings, validatePositiveIntOrPercent, type WorkloadObject, type WorkloadSpec,
 } from './common.js';
-import { formatLabels } from '../core/service.js';
+import { formatLabels } from '../../printing/columns.js';
 
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
 

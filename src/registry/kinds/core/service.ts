@@ -6,6 +6,7 @@
 // pkg/registry/core/service/storage/storage.go (patchAllocatedValues, initIPFamilyFields),
 // pkg/apis/core/validation/validation.go (ValidateService, ValidateServiceUpdate, validateServicePort),
 // pkg/printers/internalversion/printers.go (printService, getServiceExternalIP, makePortString).
+import { formatLabels } from '../../printing/columns.js';
 import { isIP } from 'node:net';
 import { duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../../../api/field.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, regexError, maxLenError } from '../../../api/labels.js';
@@ -201,11 +202,6 @@ export function portsCell(ports: ServicePort[] | undefined): string {
   return pieces.length ? pieces.join(',') : '<none>';
 }
 
-/** labels.FormatLabels: sorted `k=v` pairs, `<none>` when empty. */
-export function formatLabels(m: Record<string, string> | undefined): string {
-  const keys = Object.keys(m ?? {}).sort();
-  return keys.length ? keys.map((k) => `${k}=${m![k]}`).join(',') : '<none>';
-}
 
 const SPEC = 'io.k8s.api.core.v1.ServiceSpec';
 
