@@ -1,0 +1,15 @@
+// Whether tolerations tolerate a taint, shared by the scheduler (TaintToleration, NodeUnschedulable), the
+// taint eviction controller and the DaemonSet controller.
+// Shared with the controllers: src/scheduler/util/ and src/controllers/replicaset/ hold byte-identical copies
+// (layering allows neither to import the other) until src/util hosts them.
+import type { Taint, Toleration } from './types.js';
+
+/** Upstream: api/core/v1 toleration.go ToleratesTaint */
+export function toleratesTaint(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (t.operator === 'Exists') return true;
+  return (t.value ?? '') === (taint.value ?? '');
+}
+export const tolerationsTolerate = (ts: Toleration[] | undefined, taint: Taint) => (ts ?? []).some((t) => toleratesTaint(t, taint));
+
