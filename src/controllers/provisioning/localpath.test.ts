@@ -1,0 +1,64 @@
+// local-path provisioner: config rules and errors as upstream, the PV it returns, and the helper pod it runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalizeConfig, LocalPathProvisioner, pathOnNode } from './localpath.js';
+import { MemoryApi } from '../pvbinder/testkit.js';
+import { R } from '../../api/gvr.js';
+import type { HelperPodRunner } from './helperpod.js';
+import type { Node, PersistentVolumeClaim, Pod, StorageClass } from '../pvbinder/types.js';
+
+test('config.json rules with upstream messages', () => {
+  assert.throws(() => canonicalizeConfig({ nodePathMap: [{ node: 'a', paths: ['rel'] }] }), { message: 'config canonicalization failed: path must start with / for path rel on node a' });
+  assert.throws(() => canonicalizeConfig({ nodePathMap: [{ node: 'a', paths: ['/'] }] }), { message: "config canonicalization failed: cannot use root ('/') as path on node a" });
+  assert.throws(() => canonicalizeConfig({ nodePathMap: [{ node: 'a', paths: ['/x', '/x'] }] }), { message: 'config canonicalization failed: duplicate path /x on node a' });
+  assert.throws(() => canonicalizeConfig({ nodePathMap: [{ node: 'a', paths: [] }, { node: 'a', paths: [] }] }), { message: 'config canonicalization failed: duplicate node a' });
+  const cfg = canonicalizeConfig({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/opt/lp'] }, { node: 'full', paths: [] }] });
+  assert.equal(pathOnNode(cfg, 'w1'), '/opt/lp');
+  assert.throws(() => pathOnNode(cfg, 'full'), { message: 'no local path available on node full' });
+  assert.throws(() => pathOnNode(canonicalizeConfig({ nodePathMap: [] }), 'w1'), { message: "config doesn't contain node w1, and no DEFAULT_PATH_FOR_NON_LISTED_NODES available" });
+});
+
+const sc: StorageClass = { metadata: { name: 'local-path' }, provisioner: 'rancher.io/local-path', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer' };
+const node: Node = { metadata: { name: 'k8s-w2', labels: { 'kubernetes.io/hostname': 'k8s-w2' } } };
+const claim = (o: Partial<PersistentVolumeClaim['spec']> = {}, ann?: Record<string, string>): PersistentVolumeClaim => ({
+  metadata: { name: 'pod-pv-claim', namespace: 'default', uid: 'u1', annotations: ann },
+  spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } }, ...o },
+});
+
+test('provision: helper pod on the node makes <base>/<pv>_<ns>_<claim>; PV pinned to the node', async () => {
+  const ran: Pod[] = [];
+  const runner = { run: async (p: Pod) => { ran.push(p); return p; } } as unknown as HelperPodRunner;
+  const api = new MemoryApi();
+  api.seed(R.configmaps, { metadata: { name: 'local-path-config', namespace: 'kube-system' }, data: { 'config.json': JSON.stringify({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/opt/local-path-provisioner'] }] }) } });
+  const p = new LocalPathProvisioner(api, runner);
+  const pv = await p.provision({ pvName: 'pvc-u1', claim: claim(), storageClass: sc, selectedNode: node });
+  const dir = '/opt/local-path-provisioner/pvc-u1_default_pod-pv-claim';
+  assert.deepEqual(pv.spec.hostPath, { path: dir, type: 'DirectoryOrCreate' });
+  assert.deepEqual(pv.spec.capacity, { storage: '2Gi' });
+  assert.equal(pv.spec.persistentVolumeReclaimPolicy, 'Delete');
+  assert.deepEqual(pv.spec.nodeAffinity, { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['k8s-w2'] }] }] } });
+  assert.equal(pv.metadata.annotations?.['local.path.provisioner/selected-node'], 'k8s-w2');
+  const h = ran[0]!;
+  assert.equal(h.metadata.name, 'helper-pod-create-pvc-u1');
+  assert.equal(h.metadata.namespace, 'kube-system');
+  assert.equal(h.spec.nodeName, 'k8s-w2');
+  assert.deepEqual(h.spec.volumes, [{ name: 'data', hostPath: { path: '/opt/local-path-provisioner', type: 'DirectoryOrCreate' } }]);
+  const ctr = h.spec.containers[0] as { image: string; command: string[]; env: { name: string; value: string }[] };
+  assert.equal(ctr.image, 'busybox');
+  assert.match(ctr.command[2]!, /mkdir -m 0777 -p "\$VOL_DIR"/);
+  assert.ok(ctr.env.some((e) => e.name === 'VOL_DIR' && e.value === dir));
+
+  // volumeType: claim annotation wins over the class default.
+  const local = await p.provision({ pvName: 'pvc-u1', claim: claim({}, { volumeType: 'local' }), storageClass: sc, selectedNode: node });
+  assert.deepEqual(local.spec.local, { path: dir });
+  await p.delete(pv);
+  assert.equal(ran.at(-1)!.metadata.name, 'helper-pod-delete-pvc-u1');
+  assert.match((ran.at(-1)!.spec.containers[0] as { command: string[] }).command[2]!, /rm -rf "\$VOL_DIR"/);
+});
+
+test('provision refusals with upstream messages', async () => {
+  const p = new LocalPathProvisioner(new MemoryApi(), {} as HelperPodRunner);
+  await assert.rejects(p.provision({ pvName: 'x', claim: claim({ selector: { matchLabels: { a: 'b' } } }), storageClass: sc, selectedNode: node }), { message: 'claim.Spec.Selector is not supported' });
+  await assert.rejects(p.provision({ pvName: 'x', claim: claim({ accessModes: ['ReadWriteMany'] }), storageClass: sc, selectedNode: node }), { message: 'NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes' });
+  await assert.rejects(p.provision({ pvName: 'x', claim: claim(), storageClass: sc }), { message: 'configuration error, no node was specified' });
+});

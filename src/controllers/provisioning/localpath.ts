@@ -1,0 +1,179 @@
+// rancher.io/local-path: a directory per volume on the node the scheduler picked, made and removed by helper
+// pods on that node. Upstream: rancher/local-path-provisioner provisioner.go (Provision, Delete,
+// getPathAndNodeForPV, createHelperPod, canonicalizeConfig) and deploy/local-path-storage.yaml.
+import { R } from '../../api/gvr.js';
+import { isNotFound } from '../../api/errors.js';
+import type { Client } from '../../client/types.js';
+import { claimRequest } from '../pvbinder/helpers.js';
+import { quantityIntValue } from '../../api/quantity.js';
+import type { PersistentVolume, StorageClass } from '../pvbinder/types.js';
+import { type HelperPodRunner, nodeScriptPod, volumeHosts } from './helperpod.js';
+import type { Provisioner, ProvisionOptions } from './types.js';
+
+export const LOCAL_PATH_PROVISIONER = 'rancher.io/local-path';
+export const DEFAULT_CLASS_NAME = 'local-path';
+export const CONFIG_MAP = 'local-path-config';
+export const CONFIG_NAMESPACE = 'kube-system';
+export const DEFAULT_PATH = '/opt/local-path-provisioner';
+export const NODE_DEFAULT_NON_LISTED = 'DEFAULT_PATH_FOR_NON_LISTED_NODES';
+const SETUP = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"';
+const TEARDOWN = '#!/bin/sh\nset -eu\nrm -rf "$VOL_DIR"';
+
+export interface LocalPathConfigData { nodePathMap?: { node: string; paths: string[] }[]; cmdTimeoutSeconds?: number }
+export interface LocalPathConfig { nodePathMap: Map<string, string[]>; cmdTimeoutSeconds: number }
+
+/** Upstream: canonicalizeConfig, with its error texts. */
+export function canonicalizeConfig(data: LocalPathConfigData): LocalPathConfig {
+  const map = new Map<string, string[]>();
+  try {
+    for (const n of data.nodePathMap ?? []) {
+      if (map.has(n.node)) throw new Error(`duplicate node ${n.node}`);
+      const paths: string[] = [];
+      for (const p of n.paths ?? []) {
+        if (!p.startsWith('/')) throw new Error(`path must start with / for path ${p} on node ${n.node}`);
+        const abs = p.replace(/\/+$/, '') || '/';
+        if (abs === '/') throw new Error(`cannot use root ('/') as path on node ${n.node}`);
+        if (paths.includes(abs)) throw new Error(`duplicate path ${p} on node ${n.node}`);
+        paths.push(abs);
+      }
+      map.set(n.node, paths);
+    }
+  } catch (e) {
+    throw new Error(`config canonicalization failed: ${(e as Error).message}`);
+  }
+  return { nodePathMap: map, cmdTimeoutSeconds: data.cmdTimeoutSeconds ?? 120 };
+}
+
+export const DEFAULT_CONFIG: LocalPathConfigData = { nodePathMap: [{ node: NODE_DEFAULT_NON_LISTED, paths: [DEFAULT_PATH] }] };
+
+/** Upstream: getPathOnNode — the node's entry, else DEFAULT_PATH_FOR_NON_LISTED_NODES; class parameter nodePath picks one. */
+export function pathOnNode(cfg: LocalPathConfig, node: string, requested?: string): string {
+  let paths = cfg.nodePathMap.get(node);
+  if (!paths) {
+    paths = cfg.nodePathMap.get(NODE_DEFAULT_NON_LISTED);
+    if (!paths) throw new Error(`config doesn't contain node ${node}, and no ${NODE_DEFAULT_NON_LISTED} available`);
+  }
+  if (paths.length === 0) throw new Error(`no local path available on node ${node}`);
+  if (requested) {
+    if (!paths.includes(requested)) throw new Error(`config doesn't contain path ${requested} on node ${node}`);
+    return requested;
+  }
+  return paths[Math.floor(Math.random() * paths.length)]!;
+}
+
+export class LocalPathProvisioner implements Provisioner {
+  readonly name = LOCAL_PATH_PROVISIONER;
+  readonly supportsMountOptions = true;
+  private cached?: { at: number; cfg: LocalPathConfig };
+
+  constructor(private readonly client: Client, private readonly runner: HelperPodRunner, private readonly o: {
+    now?: () => number; nodeExists?: (name: string) => boolean; log?: (msg: string) => void;
+  } = {}) {}
+
+  /** config.json of ConfigMap kube-system/local-path-config, re-read at most every 30 s; the default when absent. */
+  async config(): Promise<LocalPathConfig> {
+    const now = (this.o.now ?? Date.now)();
+    if (this.cached && now - this.cached.at < 30_000) return this.cached.cfg;
+    let data = DEFAULT_CONFIG;
+    try {
+      const cm = await this.client.get(R.configmaps, CONFIG_NAMESPACE, CONFIG_MAP);
+      const raw = (cm.data as Record<string, string> | undefined)?.['config.json'];
+      if (raw) data = JSON.parse(raw) as LocalPathConfigData;
+    } catch (e) {
+      if (!isNotFound(e) && this.cached) return this.cached.cfg; // keep the last valid config, as upstream
+      if (!isNotFound(e)) throw e;
+    }
+    const cfg = canonicalizeConfig(data);
+    this.cached = { at: now, cfg };
+    return cfg;
+  }
+
+  async provision(o: ProvisionOptions): Promise<PersistentVolume> {
+    const pvc = o.claim;
+    if (pvc.spec.selector) throw new Error('claim.Spec.Selector is not supported');
+    for (const m of pvc.spec.accessModes ?? []) {
+      if (m !== 'ReadWriteOnce' && m !== 'ReadWriteOncePod') throw new Error('NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes');
+    }
+    const node = o.selectedNode;
+    if (!node) throw new Error('configuration error, no node was specified');
+    const nodeName = node.metadata.name!;
+    const cfg = await this.config();
+    const basePath = pathOnNode(cfg, nodeName, o.storageClass.parameters?.nodePath);
+    const folder = folderName(o);
+    const path = `${basePath}/${folder}`;
+    const sizeBytes = quantityIntValue(claimRequest(pvc)).toString();
+    await this.runHelper('create', o.pvName, path, nodeName, 'Filesystem', sizeBytes, cfg.cmdTimeoutSeconds);
+
+    const affinityKey = o.storageClass.parameters?.nodeAffinityKey || 'kubernetes.io/hostname';
+    const affinityValue = node.metadata.labels?.[affinityKey] ?? nodeName;
+    const volumeType = (pvc.metadata.annotations?.volumeType ?? o.storageClass.metadata.annotations?.defaultVolumeType ?? 'hostPath').toLowerCase();
+    const source = volumeType === 'local' ? { local: { path } } : { hostPath: { path, type: 'DirectoryOrCreate' } };
+    return {
+      metadata: { name: o.pvName, annotations: { 'local.path.provisioner/selected-node': nodeName } },
+      spec: {
+        persistentVolumeReclaimPolicy: o.storageClass.reclaimPolicy ?? 'Delete',
+        accessModes: pvc.spec.accessModes,
+        volumeMode: 'Filesystem',
+        capacity: { storage: pvc.spec.resources?.requests?.storage ?? '0' },
+        ...source,
+        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: affinityKey, operator: 'In', values: [affinityValue] }] }] } },
+      },
+    };
+  }
+
+  async delete(pv: PersistentVolume): Promise<void> {
+    const path = pv.spec.hostPath?.path ?? pv.spec.local?.path;
+    if (!path) throw new Error(`failed to delete volume ${pv.metadata.name}: no path set`);
+    const hosts = volumeHosts(pv);
+    const node = pv.metadata.annotations?.['local.path.provisioner/selected-node'] ?? hosts[0];
+    if (!node) throw new Error(`failed to delete volume ${pv.metadata.name}: cannot find affinited node`);
+    if (this.o.nodeExists && !this.o.nodeExists(node)) {
+      this.o.log?.(`Node ${node} does not exist, skipping cleanup for volume ${pv.metadata.name}`);
+      return;
+    }
+    if (pv.spec.persistentVolumeReclaimPolicy === 'Retain') { this.o.log?.(`Retained volume ${pv.metadata.name}`); return; }
+    const cfg = await this.config();
+    await this.runHelper('delete', pv.metadata.name!, path, node, pv.spec.volumeMode ?? 'Filesystem', '0', cfg.cmdTimeoutSeconds);
+  }
+
+  /** Upstream: createHelperPod — busybox on the node, the parent directory mounted at the same path. */
+  private async runHelper(action: 'create' | 'delete', pvName: string, path: string, node: string, mode: string, size: string, timeoutSeconds: number): Promise<void> {
+    const trimmed = path.replace(/\/+$/, '');
+    const i = trimmed.lastIndexOf('/');
+    const parent = trimmed.slice(0, i), dir = trimmed.slice(i + 1);
+    if (!parent || !dir) throw new Error(`failed to ${action} volume ${pvName}: invalid path ${action} for ${path}: cannot find parent dir or volume dir`);
+    try {
+      await this.runner.run(nodeScriptPod({
+        name: `helper-pod-${action}-${pvName}`, namespace: CONFIG_NAMESPACE, node, hostDir: parent,
+        script: action === 'create' ? SETUP : TEARDOWN,
+        env: { VOL_DIR: trimmed, VOL_MODE: mode, VOL_SIZE_BYTES: size },
+      }), timeoutSeconds * 1000, action);
+    } catch (e) {
+      throw new Error(`failed to ${action} volume ${pvName}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** `<pv>_<namespace>_<claim>`, or the class's pathPattern (a Go template over .PVName and .PVC). */
+function folderName(o: ProvisionOptions): string {
+  const pattern = o.storageClass.parameters?.pathPattern;
+  if (!pattern) return [o.pvName, o.claim.metadata.namespace, o.claim.metadata.name].join('_');
+  const meta = o.claim.metadata;
+  return pattern.replace(/\{\{\s*\.([A-Za-z.]+)\s*\}\}/g, (_m, ref: string) => {
+    if (ref === 'PVName') return o.pvName;
+    if (ref === 'PVC.Namespace') return meta.namespace ?? '';
+    if (ref === 'PVC.Name') return meta.name ?? '';
+    const l = /^PVC\.Labels\.(.+)$/.exec(ref); if (l) return meta.labels?.[l[1]!] ?? '';
+    const a = /^PVC\.Annotations\.(.+)$/.exec(ref); if (a) return meta.annotations?.[a[1]!] ?? '';
+    return '';
+  });
+}
+
+/** The StorageClass `up` creates: default, WaitForFirstConsumer, Delete, rancher.io/local-path. */
+export function defaultStorageClass(): StorageClass {
+  return {
+    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
+    metadata: { name: DEFAULT_CLASS_NAME, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: LOCAL_PATH_PROVISIONER, reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer',
+  };
+}
