@@ -15,7 +15,7 @@ import { InformerFactory } from '../src/client/informer.js';
 import { R } from '../src/api/gvr.js';
 import { startScheduler } from '../src/scheduler/index.js';
 import { node, pod } from '../src/scheduler/testing/fixtures.js';
-import type { Pod } from '../src/scheduler/util/types.js';
+import type { Pod } from '../src/util/types.js';
 
 export interface SchedulingBenchResult {
   name: 'scheduling'; pods: number; nodes: number; datastore: string;

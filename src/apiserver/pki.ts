@@ -1,10 +1,11 @@
 // Per data directory: a CA, a server certificate for 127.0.0.1/localhost signed by it, and the admin and
 // kubelet bearer tokens, made once in DIR/tls/ and reused on every start (as k3s does in server/tls).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { stringify } from 'yaml';
+import { ADMIN_USER, type UserInfo } from './context.js';
 
 export interface Pki {
   caPem: string;
@@ -12,6 +13,8 @@ export interface Pki {
   keyPem: string;
   adminToken: string;
   kubeletToken: string;
+  /** The token node agents present when they join (`stowage agent --token`). */
+  nodeToken: string;
   dir: string;
 }
 
@@ -72,7 +75,7 @@ export async function ensurePki(dataDir: string, hosts: string[] = []): Promise<
     if (!t) { t = randomBytes(24).toString('hex'); writeFileSync(p(f), t + '\n', { mode: 0o600 }); }
     return t;
   };
-  return { caPem: caCert, certPem: cert, keyPem: key, adminToken: token('admin.token'), kubeletToken: token('kubelet.token'), dir };
+  return { caPem: caCert, certPem: cert, keyPem: key, adminToken: token('admin.token'), kubeletToken: token('kubelet.token'), nodeToken: token('node.token'), dir };
 }
 
 /** A kubeconfig for kubectl and client libraries: one cluster, one token user, one context. */
@@ -86,4 +89,15 @@ export function kubeconfigYaml(a: { server: string; caPem: string; token: string
     'current-context': name,
     preferences: {},
   });
+}
+
+const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Bearer-token authentication for the API: the admin token is the cluster admin, the node token a node agent. */
+export function tokenAuthenticator(pki: Pki): (token: string) => UserInfo | undefined {
+  return (token) => {
+    if (sameToken(token, pki.adminToken)) return ADMIN_USER;
+    if (sameToken(token, pki.nodeToken)) return { username: 'system:node', groups: ['system:nodes', 'system:authenticated'] };
+    return undefined;
+  };
 }

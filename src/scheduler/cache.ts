@@ -3,8 +3,8 @@
 // Upstream: pkg/scheduler/backend/cache/cache.go, framework/types.go NodeInfo
 import type { Informer } from '../client/informer.js';
 import { milliValue, parseQuantity } from './util/quantity.js';
-import { indexLookup } from './util/index-lookup.js';
-import { isPodTerminal, podKey, type Node, type PersistentVolume, type PersistentVolumeClaim, type Pod, type ResourceList, type StorageClass } from './util/types.js';
+import { indexLookup } from '../util/index-lookup.js';
+import { isPodTerminal, podKey, type Node, type PersistentVolume, type PersistentVolumeClaim, type Pod, type ResourceList, type StorageClass } from '../util/types.js';
 
 export interface Resources { milliCPU: number; memory: number; ephemeralStorage: number; scalar: Record<string, number> }
 const zero = (): Resources => ({ milliCPU: 0, memory: 0, ephemeralStorage: 0, scalar: {} });

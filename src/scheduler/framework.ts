@@ -1,7 +1,7 @@
 // The scheduling framework: typed Status results, one interface per extension point, and the FitError
 // message kube-scheduler prints. Plugins say "no" with a Status, never by throwing.
 // Upstream: pkg/scheduler/framework/interface.go, types.go (FitError), cycle_state.go
-import type { Node, Pod } from './util/types.js';
+import type { Node, Pod } from '../util/types.js';
 import type { NodeInfo, SchedulerCache } from './cache.js';
 
 export enum Code { Success = 0, Error = 1, Unschedulable = 2, UnschedulableAndUnresolvable = 3, Wait = 4, Skip = 5 }

@@ -9,7 +9,7 @@ import { Scheduler, SCHEDULER_NAME } from './scheduler.js';
 import type { Plugin } from './framework.js';
 import { nodeAffinity, nodeName, nodePorts, nodeResourcesFit, nodeUnschedulable, podCountSpread, taintToleration } from './plugins/node.js';
 import { volumeBinding, volumeRestrictions, volumeZone } from './plugins/volumes.js';
-import { podKey, type Node, type PersistentVolume, type PersistentVolumeClaim, type Pod, type StorageClass } from './util/types.js';
+import { podKey, type Node, type PersistentVolume, type PersistentVolumeClaim, type Pod, type StorageClass } from '../util/types.js';
 
 export interface SchedulerOptions {
   client: Client; informers: InformerFactory; now?: () => Date; log?: (m: string, x?: object) => void;

@@ -16,7 +16,7 @@ import type { Datastore } from '../datastore/types.js';
 import { cluster } from '../controllers/replicaset/integration.js';
 import { startScheduler } from './index.js';
 import { CONTROL_PLANE_TAINT, eventually, localPV, node, pvc, storageClass } from './testing/fixtures.js';
-import type { Pod } from './util/types.js';
+import type { Pod } from '../util/types.js';
 
 let dir: string, ds: Datastore, server: ApiServer, k: Kubectl;
 let stopAll: () => Promise<void>;

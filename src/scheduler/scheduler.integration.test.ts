@@ -8,7 +8,7 @@ import { InformerFactory } from '../client/informer.js';
 import { memoryServer } from '../apiserver/testing/harness.js';
 import { startScheduler } from './index.js';
 import { CONTROL_PLANE_TAINT, eventually, localPV, node, pod, pvc, storageClass } from './testing/fixtures.js';
-import type { Pod } from './util/types.js';
+import type { Pod } from '../util/types.js';
 
 const DRAIN_MSG = '0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.';
 

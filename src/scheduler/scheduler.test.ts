@@ -8,7 +8,7 @@ import { defaultPlugins, startScheduler } from './index.js';
 import { schedulePod } from './scheduler.js';
 import { MemClient } from './testing/memclient.js';
 import { CONTROL_PLANE_TAINT, UNSCHEDULABLE_TAINT, eventually, localPV, node, pod, pvc, storageClass } from './testing/fixtures.js';
-import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from './util/types.js';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../util/types.js';
 
 const gvrOf: Record<string, GVR> = { Node: R.nodes, Pod: R.pods, PersistentVolume: R.persistentvolumes, PersistentVolumeClaim: R.persistentvolumeclaims, StorageClass: R.storageclasses };
 

@@ -9,7 +9,7 @@ import { EventRecorder } from '../client/events.js';
 import { Code, CycleState, fitErrorMessage, isFilter, isPreBind, isPreFilter, isReserve, isScore, preemptionMessage, Status, type Diagnosis, type Plugin, type PluginContext } from './framework.js';
 import type { SchedulerCache } from './cache.js';
 import type { SchedulingQueue } from './queue.js';
-import { podKey, rfc3339, type Condition, type Pod } from './util/types.js';
+import { podKey, rfc3339, type Condition, type Pod } from '../util/types.js';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 

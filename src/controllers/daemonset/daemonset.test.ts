@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import { CONTROL_PLANE_TAINT, eventually, node } from '../../scheduler/testing/fixtures.js';
-import type { Pod } from '../../scheduler/util/types.js';
+import type { Pod } from '../../util/types.js';
 import { harness } from '../replicaset/testing.js';
 import { newDaemonSetController, shouldRun, type DaemonSet } from './daemonset.js';
 

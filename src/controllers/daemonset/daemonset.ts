@@ -6,9 +6,9 @@ import { R } from '../../api/gvr.js';
 import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import { objectKey, splitKey, type KObject } from '../../api/object.js';
 import { EventRecorder } from '../../client/events.js';
-import { nodeSelectorMatches, mapSelectorMatches, type LabelSelector, type NodeSelectorTerm } from '../replicaset/labels.js';
-import { tolerationsTolerate } from '../replicaset/tolerations.js';
-import { isPodReady, type Node, type Pod, type Toleration } from '../replicaset/types.js';
+import { nodeSelectorMatches, mapSelectorMatches, type LabelSelector, type NodeSelectorTerm } from '../../util/labels.js';
+import { tolerationsTolerate } from '../../util/tolerations.js';
+import { isPodReady, type Node, type Pod, type Toleration } from '../../util/types.js';
 import { scaledValue, type IntOrString } from '../deployment/rolling.js';
 import { byNamespace, computeHash, controllerRef, isPodActive, isPodAvailable, newControllerRef, podFromTemplate, QueueRunner, randomSuffix, type Controller, type ControllerOptions } from '../replicaset/controller-utils.js';
 

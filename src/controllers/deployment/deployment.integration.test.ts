@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import { eventually } from '../../scheduler/testing/fixtures.js';
-import type { Pod } from '../../scheduler/util/types.js';
+import type { Pod } from '../../util/types.js';
 import { cluster, makeRunningReady } from '../replicaset/integration.js';
 import type { ReplicaSet } from '../replicaset/replicaset.js';
 import type { Deployment } from './deployment.js';

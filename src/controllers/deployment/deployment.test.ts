@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import { eventually } from '../../scheduler/testing/fixtures.js';
-import type { Pod } from '../../scheduler/util/types.js';
+import type { Pod } from '../../util/types.js';
 import { newReplicaSetController, type ReplicaSet } from '../replicaset/replicaset.js';
 import { harness } from '../replicaset/testing.js';
 import { newDeploymentController, type Deployment } from './deployment.js';

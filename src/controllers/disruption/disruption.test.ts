@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import { eventually, pod } from '../../scheduler/testing/fixtures.js';
-import type { Pod } from '../../scheduler/util/types.js';
+import type { Pod } from '../../util/types.js';
 import { harness, markReady } from '../replicaset/testing.js';
 import { budget, newDisruptionController, type PodDisruptionBudget } from './disruption.js';
 

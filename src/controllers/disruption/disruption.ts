@@ -4,8 +4,8 @@
 import { R } from '../../api/gvr.js';
 import { isNotFound, isConflict } from '../../api/errors.js';
 import { objectKey, splitKey, type KObject } from '../../api/object.js';
-import { selectorMatches, type LabelSelector } from '../replicaset/labels.js';
-import { isPodReady, rfc3339, type Condition, type Pod } from '../replicaset/types.js';
+import { selectorMatches, type LabelSelector } from '../../util/labels.js';
+import { isPodReady, rfc3339, type Condition, type Pod } from '../../util/types.js';
 import { scaledValue, type IntOrString } from '../deployment/rolling.js';
 import { byNamespace, controllerRef, QueueRunner, type Controller, type ControllerOptions } from '../replicaset/controller-utils.js';
 

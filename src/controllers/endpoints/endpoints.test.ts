@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import type { KObject } from '../../api/object.js';
 import { eventually } from '../../scheduler/testing/fixtures.js';
-import type { Pod } from '../../scheduler/util/types.js';
+import type { Pod } from '../../util/types.js';
 import { harness } from '../replicaset/testing.js';
 import { computeSubsets, newEndpointsController, type Service } from './endpoints.js';
 

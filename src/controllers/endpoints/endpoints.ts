@@ -5,8 +5,8 @@
 import { R } from '../../api/gvr.js';
 import { isAlreadyExists, isNotFound, isConflict } from '../../api/errors.js';
 import { objectKey, splitKey, type KObject } from '../../api/object.js';
-import { mapSelectorMatches } from '../replicaset/labels.js';
-import { isPodReady, type Pod } from '../replicaset/types.js';
+import { mapSelectorMatches } from '../../util/labels.js';
+import { isPodReady, type Pod } from '../../util/types.js';
 import { byNamespace, canonicalJSON, newControllerRef, QueueRunner, randomSuffix, type Controller, type ControllerOptions } from '../replicaset/controller-utils.js';
 
 interface ServicePort { name?: string; port: number; targetPort?: number | string; protocol?: string; appProtocol?: string }

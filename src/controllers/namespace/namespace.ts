@@ -5,7 +5,7 @@
 import { R, type GVR } from '../../api/gvr.js';
 import { isNotFound, isConflict, isStatusError } from '../../api/errors.js';
 import type { KObject } from '../../api/object.js';
-import { rfc3339, type Condition } from '../replicaset/types.js';
+import { rfc3339, type Condition } from '../../util/types.js';
 import { QueueRunner, type Controller, type ControllerOptions } from '../replicaset/controller-utils.js';
 
 export const FINALIZER = 'kubernetes';

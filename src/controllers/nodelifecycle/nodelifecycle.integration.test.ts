@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import { eventually, node } from '../../scheduler/testing/fixtures.js';
-import type { Node } from '../../scheduler/util/types.js';
+import type { Node } from '../../util/types.js';
 import { cluster } from '../replicaset/integration.js';
 
 test('stale lease → NodeStatusUnknown and unreachable taints; cordon/uncordon → unschedulable taint', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import { eventually, node, pod } from '../../scheduler/testing/fixtures.js';
-import type { Node, Pod } from '../../scheduler/util/types.js';
+import type { Node, Pod } from '../../util/types.js';
 import { harness } from '../replicaset/testing.js';
 import { newNodeLifecycleController } from './nodelifecycle.js';
 import { desiredTaints, evictionDelayMs } from './taints.js';

@@ -7,7 +7,7 @@ import { R } from '../../api/gvr.js';
 import { isNotFound, isConflict } from '../../api/errors.js';
 import type { KObject } from '../../api/object.js';
 import { EventRecorder } from '../../client/events.js';
-import { podKey, rfc3339, type Node, type Pod } from '../replicaset/types.js';
+import { podKey, rfc3339, type Node, type Pod } from '../../util/types.js';
 import { indexLookup, QueueRunner, type Controller, type ControllerOptions } from '../replicaset/controller-utils.js';
 import { desiredTaints, evictionDelayMs, unknownConditions } from './taints.js';
 

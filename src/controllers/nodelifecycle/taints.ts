@@ -1,8 +1,8 @@
 // The taints a node should carry from its conditions and spec.unschedulable, and when a pod on a
 // NoExecute-tainted node must go. Pure functions. Upstream: pkg/controller/nodelifecycle/node_lifecycle_controller.go
 // (doNoScheduleTaintingPass, doNoExecuteTaintingPass), pkg/controller/tainteviction/taint_eviction.go
-import { toleratesTaint } from '../replicaset/tolerations.js';
-import type { Condition, Node, Taint, Toleration } from '../replicaset/types.js';
+import { toleratesTaint } from '../../util/tolerations.js';
+import type { Condition, Node, Taint, Toleration } from '../../util/types.js';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';

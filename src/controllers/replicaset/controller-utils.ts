@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { KObject, OwnerReference } from '../../api/object.js';
 import { WorkQueue, runWorkers } from '../../client/workqueue.js';
-import { getCondition, type Pod } from './types.js';
-import { indexLookup } from './index-lookup.js';
+import { getCondition, type Pod } from '../../util/types.js';
+import { indexLookup } from '../../util/index-lookup.js';
 
 export interface ControllerOptions {
   client: import('../../client/types.js').Client;

@@ -6,7 +6,7 @@ import type { Client } from '../../client/types.js';
 import { memoryServer } from '../../apiserver/testing/harness.js';
 import type { ApiServer } from '../../apiserver/index.js';
 import { startWorkloadControllers } from '../workloads.js';
-import type { Pod } from './types.js';
+import type { Pod } from '../../util/types.js';
 
 export async function cluster(o: { nodeMonitorGracePeriodMs?: number; server?: ApiServer; kubelet?: boolean } = {}) {
   const server = o.server ?? await memoryServer();

@@ -4,7 +4,7 @@ import { R } from '../../api/gvr.js';
 import { InformerFactory } from '../../client/informer.js';
 import { MemClient } from '../../scheduler/testing/memclient.js';
 import { eventually } from '../../scheduler/testing/fixtures.js';
-import type { Pod } from '../../scheduler/util/types.js';
+import type { Pod } from '../../util/types.js';
 import { calculateStatus, deletionOrder, newReplicaSetController, type ReplicaSet } from './replicaset.js';
 import { slowStartBatch } from './controller-utils.js';
 

@@ -6,8 +6,8 @@ import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import { objectKey, splitKey, type KObject } from '../../api/object.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Informer } from '../../client/informer.js';
-import { selectorMatches, type LabelSelector } from './labels.js';
-import { getCondition, isPodReady, rfc3339, type Condition, type Pod } from './types.js';
+import { selectorMatches, type LabelSelector } from '../../util/labels.js';
+import { getCondition, isPodReady, rfc3339, type Condition, type Pod } from '../../util/types.js';
 import {
   controllerRef, Expectations, isPodActive, isPodAvailable, newControllerRef, podFromTemplate, QueueRunner,
   randomSuffix, slowStartBatch, byNamespace, type Controller, type ControllerOptions,

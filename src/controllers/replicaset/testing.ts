@@ -3,7 +3,7 @@
 import { R } from '../../api/gvr.js';
 import { InformerFactory } from '../../client/informer.js';
 import { MemClient } from '../../scheduler/testing/memclient.js';
-import type { Pod } from './types.js';
+import type { Pod } from '../../util/types.js';
 import type { Controller, ControllerOptions } from './controller-utils.js';
 
 export function markReady(client: MemClient, pod: Pod, at = new Date()): Promise<unknown> {

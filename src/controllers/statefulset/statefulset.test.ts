@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../api/gvr.js';
 import { eventually } from '../../scheduler/testing/fixtures.js';
-import type { PersistentVolumeClaim, Pod } from '../../scheduler/util/types.js';
+import type { PersistentVolumeClaim, Pod } from '../../util/types.js';
 import { harness, markReady } from '../replicaset/testing.js';
 import type { MemClient } from '../../scheduler/testing/memclient.js';
 import { claimsFor, newPod, newStatefulSetController, parentAndOrdinal, type StatefulSet } from './statefulset.js';

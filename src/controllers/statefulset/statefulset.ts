@@ -7,8 +7,8 @@ import { R } from '../../api/gvr.js';
 import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import { objectKey, splitKey, type KObject, type OwnerReference } from '../../api/object.js';
 import { EventRecorder } from '../../client/events.js';
-import { selectorMatches, type LabelSelector } from '../replicaset/labels.js';
-import { isPodReady, type PersistentVolumeClaim, type Pod } from '../replicaset/types.js';
+import { selectorMatches, type LabelSelector } from '../../util/labels.js';
+import { isPodReady, type PersistentVolumeClaim, type Pod } from '../../util/types.js';
 import { byNamespace, computeHash, controllerRef, isPodAvailable, newControllerRef, podFromTemplate, QueueRunner, type Controller, type ControllerOptions } from '../replicaset/controller-utils.js';
 
 export interface StatefulSet extends KObject {

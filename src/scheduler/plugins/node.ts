@@ -2,9 +2,9 @@
 // NodePorts, NodeResourcesFit, and the spreading scores. Upstream: pkg/scheduler/framework/plugins/*
 import { Status, type FilterPlugin, type ScorePlugin } from '../framework.js';
 import { hostPorts, podRequests, type NodeInfo } from '../cache.js';
-import { mapSelectorMatches, nodeSelectorMatches } from '../util/labels.js';
-import type { Pod } from '../util/types.js';
-import { toleratesTaint, tolerationsTolerate } from '../util/tolerations.js';
+import { mapSelectorMatches, nodeSelectorMatches } from '../../util/labels.js';
+import type { Pod } from '../../util/types.js';
+import { toleratesTaint, tolerationsTolerate } from '../../util/tolerations.js';
 
 export { toleratesTaint, tolerationsTolerate };
 

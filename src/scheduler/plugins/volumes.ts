@@ -6,9 +6,9 @@ import { isNotFound, isConflict } from '../../api/errors.js';
 import type { Client } from '../../client/types.js';
 import { Status, type CycleState, type FilterPlugin, type PluginContext, type PreBindPlugin, type PreFilterPlugin, type ReservePlugin } from '../framework.js';
 import type { NodeInfo, SchedulerCache } from '../cache.js';
-import { nodeSelectorMatches, selectorMatches } from '../util/labels.js';
+import { nodeSelectorMatches, selectorMatches } from '../../util/labels.js';
 import { parseQuantity } from '../util/quantity.js';
-import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../util/types.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../util/types.js';
 
 export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';

@@ -1,5 +1,5 @@
 // Object builders for scheduler and controller tests.
-import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Taint } from '../util/types.js';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Taint } from '../../util/types.js';
 
 export function node(name: string, o: { labels?: Record<string, string>; taints?: Taint[]; unschedulable?: boolean; cpu?: string; memory?: string; pods?: string } = {}): Node {
   return {

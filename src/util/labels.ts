@@ -1,9 +1,7 @@
 // Label selectors (metav1.LabelSelector, via src/api/labels.ts) and node selectors (core/v1 NodeSelector,
 // with Gt/Lt and matchFields, which label selectors lack) as predicates.
 // Upstream: apimachinery/pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector, component-helpers/scheduling/corev1/nodeaffinity
-// Shared with the controllers: src/scheduler/util/ and src/controllers/replicaset/ hold byte-identical copies
-// (layering allows neither to import the other) until src/util hosts them.
-import { formatLabelSelector, labelSelectorFromObject, matchesLabels, type LabelSelector as ParsedSelector } from '../../api/labels.js';
+import { formatLabelSelector, labelSelectorFromObject, matchesLabels, type LabelSelector as ParsedSelector } from '../api/labels.js';
 export interface LabelSelectorRequirement { key: string; operator: string; values?: string[] }
 export interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirement[] }
 export interface NodeSelectorRequirement { key: string; operator: string; values?: string[] }

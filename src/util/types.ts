@@ -1,8 +1,6 @@
 // The fields of core objects the scheduler and workload controllers read, as loose structural types over
 // KObject (the API server owns the full schemas). Shared by src/scheduler and src/controllers/*.
-// Shared with the controllers: src/scheduler/util/ and src/controllers/replicaset/ hold byte-identical copies
-// (layering allows neither to import the other) until src/util hosts them.
-import type { KObject } from '../../api/object.js';
+import type { KObject } from '../api/object.js';
 import type { LabelSelector, NodeSelector, NodeSelectorTerm } from './labels.js';
 
 export type ResourceList = Record<string, string | number>;

@@ -1,9 +1,7 @@
 // Secondary indexes over a shared informer's cache, kept by the informer's own event handlers, so they work
 // whichever component started the shared informer first (Informer.addIndex only works before start).
-// Shared with the controllers: src/scheduler/util/ and src/controllers/replicaset/ hold byte-identical copies
-// (layering allows neither to import the other) until src/util hosts them.
-import { objectKey, type KObject } from '../../api/object.js';
-import type { Informer } from '../../client/informer.js';
+import { objectKey, type KObject } from '../api/object.js';
+import type { Informer } from '../client/informer.js';
 
 const indexes = new WeakMap<object, Map<string, Map<string, Set<string>>>>();
 

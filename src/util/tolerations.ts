@@ -1,7 +1,5 @@
 // Whether tolerations tolerate a taint, shared by the scheduler (TaintToleration, NodeUnschedulable), the
 // taint eviction controller and the DaemonSet controller.
-// Shared with the controllers: src/scheduler/util/ and src/controllers/replicaset/ hold byte-identical copies
-// (layering allows neither to import the other) until src/util hosts them.
 import type { Taint, Toleration } from './types.js';
 
 /** Upstream: api/core/v1 toleration.go ToleratesTaint */

@@ -1,0 +1,361 @@
+// End to end: the in-process API server proxies the real kubectl's logs/exec/port-forward to this agent,
+// which runs pods as bubblewrap sandboxes. Needs root (overlay, tmpfs, namespaces) and bwrap.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { R } from '../api/gvr.js';
+import type { KObject } from '../api/object.js';
+import { startTestCluster, type TestCluster } from './testing/cluster.js';
+
+let c: TestCluster;
+const KUBECTL_129 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.29';
+
+function kubectl(args: string[], o: { bin?: string; input?: string } = {}): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const p = execFile(o.bin ?? 'kubectl', ['--kubeconfig', c.kubeconfig, '--request-timeout=20s', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, KUBECACHEDIR: path.join(c.dir, 'cache') } },
+      (e, so, se) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: so + se }));
+    if (o.input !== undefined) { p.stdin!.end(o.input); }
+  });
+}
+
+async function createPod(name: string, spec: Record<string, unknown>): Promise<KObject> {
+  return c.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'node1', ...spec } });
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const pod = (name: string) => c.client.get<KObject & { status?: any }>(R.pods, 'default', name);
+const running = (name: string) => waitFor(`${name} Running`, async () => (await pod(name)).status?.phase === 'Running' && pod(name));
+
+before(async () => { c = await startTestCluster(); });
+after(async () => { await c?.close(); });
+
+test('node registers Ready with kubelet endpoint, nodeInfo and a lease', async () => {
+  const n = await c.client.get<KObject & { status: any }>(R.nodes, undefined, 'node1');
+  assert.equal(n.metadata.labels?.['kubernetes.io/hostname'], 'node1');
+  assert.equal(n.metadata.labels?.['kubernetes.io/os'], 'linux');
+  const ready = n.status.conditions.find((x: any) => x.type === 'Ready');
+  assert.equal(ready.status, 'True'); assert.equal(ready.reason, 'KubeletReady'); assert.equal(ready.message, 'kubelet is posting ready status');
+  assert.equal(n.status.daemonEndpoints.kubeletEndpoint.Port, c.agent.kubeletPort);
+  assert.equal(n.status.nodeInfo.kubeletVersion, 'v1.32.4+stowage');
+  assert.equal(n.status.capacity.pods, '110');
+  const lease = await c.client.get<KObject & { spec: any }>(R.leases, 'kube-node-lease', 'node1');
+  assert.equal(lease.spec.holderIdentity, 'node1');
+});
+
+test('seed-000 fortune: shared emptyDir, read-only mount, Memory tmpfs, exec over WebSocket', async () => {
+  await createPod('fortune', {
+    containers: [
+      { name: 'html-generator', image: 'busybox', command: ['sh', '-c', 'while true; do date > /var/htdocs/index.html; sleep 1; done'], volumeMounts: [{ name: 'html', mountPath: '/var/htdocs' }] },
+      { name: 'web-server', image: 'nginx:alpine', volumeMounts: [{ name: 'html', mountPath: '/usr/share/nginx/html', readOnly: true }, { name: 'cache', mountPath: '/cache' }] },
+    ],
+    volumes: [{ name: 'html', emptyDir: {} }, { name: 'cache', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
+  });
+  await running('fortune');
+  await new Promise((r) => setTimeout(r, 1200));
+  const a = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'cat', '/usr/share/nginx/html/index.html']);
+  assert.match(a.out, /\d{2}:\d{2}:\d{2}/);
+  const b = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'sh', '-c', 'echo x > /usr/share/nginx/html/y 2>&1 || echo refused']);
+  assert.match(b.out, /Read-only file system/);
+  const m = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'sh', '-c', "grep ' /cache ' /proc/mounts"]);
+  assert.match(m.out, /^tmpfs \/cache tmpfs .*size=16384k/);
+  const h = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'hostname']);
+  assert.equal(h.out, 'fortune\n');
+  // nginx = busybox httpd on port 80 in the node's network
+  const body = await new Promise<string>((resolve, reject) => http.get('http://127.0.0.1:80/index.html', (res) => { let s = ''; res.on('data', (d) => (s += d)); res.on('end', () => resolve(s)); }).on('error', reject));
+  assert.match(body, /\d{2}:\d{2}:\d{2}/);
+});
+
+test('exec exit codes, stdin, and the SPDY fallback of kubectl 1.29', async () => {
+  const e = await kubectl(['exec', 'fortune', '-c', 'html-generator', '--', 'sh', '-c', 'exit 3']);
+  assert.equal(e.code, 3);
+  assert.match(e.out, /command terminated with exit code 3/);
+  const i = await kubectl(['exec', '-i', 'fortune', '-c', 'html-generator', '--', 'sh', '-c', 'cat; echo done'], { input: 'from stdin\n' });
+  assert.equal(i.out, 'from stdin\ndone\n');
+  if (existsSync(KUBECTL_129)) {
+    const s = await kubectl(['exec', '-i', 'fortune', '-c', 'html-generator', '--', 'sh', '-c', 'cat; exit 4'], { bin: KUBECTL_129, input: 'spdy\n' });
+    assert.equal(s.out.split('\n')[0], 'spdy');
+    assert.equal(s.code, 4);
+  }
+  const missing = await kubectl(['exec', 'fortune', '-c', 'nope', '--', 'true']);
+  assert.notEqual(missing.code, 0);
+});
+
+test('logs, --tail, --timestamps, --previous after a crash; restart keeps the emptyDir', async () => {
+  await createPod('crashy', {
+    containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo start $(cat /cache/n 2>/dev/null); while [ ! -f /cache/crash ]; do sleep 0.1; done; rm /cache/crash; echo crashing; exit 1'], volumeMounts: [{ name: 'cache', mountPath: '/cache' }] }],
+    volumes: [{ name: 'cache', emptyDir: {} }],
+  });
+  await running('crashy');
+  await kubectl(['exec', 'crashy', '--', 'sh', '-c', 'echo chapter1 > /cache/n && touch /cache/crash']);
+  const p = await waitFor('restart', async () => { const x = await pod('crashy'); return x.status?.containerStatuses?.[0]?.restartCount >= 1 && x.status.containerStatuses[0].ready && x; });
+  const cs = p.status.containerStatuses[0];
+  assert.equal(cs.lastState.terminated.exitCode, 1);
+  assert.equal(cs.lastState.terminated.reason, 'Error');
+  assert.match(cs.containerID, /^stowage:\/\/[0-9a-f]{64}$/);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await kubectl(['logs', 'crashy'])).out, 'start chapter1\n');
+  assert.equal((await kubectl(['logs', 'crashy', '--previous'])).out, 'start\ncrashing\n');
+  assert.equal((await kubectl(['logs', 'crashy', '--previous', '--tail=1'])).out, 'crashing\n');
+  assert.match((await kubectl(['logs', 'crashy', '--timestamps'])).out, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z start chapter1\n$/);
+  // Second crash within the back-off window: CrashLoopBackOff with the upstream message.
+  await kubectl(['exec', 'crashy', '--', 'touch', '/cache/crash']);
+  const uid = p.metadata.uid;
+  const w = await waitFor('CrashLoopBackOff', async () => { const x = await pod('crashy'); return x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' && x; });
+  assert.equal(w.status.containerStatuses[0].state.waiting.message, `back-off 10s restarting failed container=app pod=crashy_default(${uid})`);
+  const ev = await waitFor('BackOff event', async () => (await c.client.list<KObject & { reason?: string; message?: string }>(R.events, 'default')).items.find((e) => e.reason === 'BackOff'));
+  assert.equal(ev.message, `Back-off restarting failed container app in pod crashy_default(${uid})`);
+});
+
+test('events: Pulling/Pulled/Created/Started with the upstream texts', async () => {
+  const evs = (await c.client.list<KObject & { reason?: string; message?: string; source?: any }>(R.events, 'default')).items.filter((e) => (e.involvedObject as any).name === 'fortune');
+  const msgs = evs.map((e) => `${e.reason}: ${e.message}`);
+  assert.ok(msgs.includes('Pulling: Pulling image "busybox"'), msgs.join('\n'));
+  assert.ok(msgs.some((m) => /^Pulled: Successfully pulled image "busybox" in 1ms \(1ms including waiting\)\. Image size: \d+ bytes\.$/.test(m)));
+  assert.ok(msgs.includes('Pulled: Container image "nginx:alpine" already present on machine'));
+  assert.ok(msgs.includes('Created: Created container web-server'));
+  assert.ok(msgs.includes('Started: Started container html-generator'));
+  assert.equal(evs[0]!.source.component, 'kubelet');
+});
+
+test('port-forward over SPDY-in-WebSocket reaches the pod port', async () => {
+  await createPod('web', { containers: [{ name: 'web', image: 'busybox', command: ['sh', '-c', 'mkdir -p /w && echo pf-ok > /w/index.html && httpd -f -p 18181 -h /w'] }] });
+  await running('web');
+  // kubectl 1.32 tunnels SPDY in a WebSocket; 1.29 speaks SPDY on the upgraded connection.
+  for (const [bin, port] of [['kubectl', 18282], [KUBECTL_129, 18283]] as const) {
+    if (!existsSync(bin) && bin !== 'kubectl') continue;
+    const pf = spawn(bin, ['--kubeconfig', c.kubeconfig, 'port-forward', 'pod/web', `${port}:18181`], { env: { ...process.env, KUBECACHEDIR: path.join(c.dir, 'cache') } });
+    try {
+      await waitFor('forwarding', () => new Promise<boolean>((resolve) => pf.stdout!.once('data', (d: Buffer) => resolve(d.toString().includes('Forwarding')))), 15_000);
+      for (let i = 0; i < 2; i++) { // two connections over one session
+        const body = await new Promise<string>((resolve, reject) => http.get(`http://127.0.0.1:${port}/index.html`, { agent: false }, (res) => { let s = ''; res.on('data', (d) => (s += d)); res.on('end', () => resolve(s)); }).on('error', reject));
+        assert.equal(body, 'pf-ok\n', bin);
+      }
+    } finally { pf.kill(); }
+  }
+});
+
+test('graceful deletion: SIGTERM, teardown, pod removed', async () => {
+  await createPod('term', { terminationGracePeriodSeconds: 5, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'trap "echo bye > /data/bye; exit 0" TERM; while true; do sleep 0.1; done'], volumeMounts: [{ name: 'd', mountPath: '/data' }] }], volumes: [{ name: 'd', hostPath: { path: '/term', type: 'DirectoryOrCreate' } }] });
+  const p = await running('term');
+  await c.client.delete(R.pods, 'default', 'term');
+  await waitFor('pod gone', async () => { try { await pod('term'); return false; } catch { return true; } });
+  assert.equal(readFileSync(path.join(c.nodeRoot, 'term/bye'), 'utf8'), 'bye\n');
+  assert.equal(existsSync(path.join(c.nodeRoot, 'var/lib/kubelet/pods', p.metadata.uid!)), false);
+});
+
+test('FailedMount event for a hostPath type mismatch', async () => {
+  mkdirSync(path.join(c.nodeRoot, 'afile-parent'), { recursive: true });
+  writeFileSync(path.join(c.nodeRoot, 'afile-parent/f'), '');
+  await createPod('badmount', { containers: [{ name: 'app', image: 'busybox', command: ['sleep', '100'], volumeMounts: [{ name: 'v', mountPath: '/v' }] }], volumes: [{ name: 'v', hostPath: { path: '/afile-parent/f', type: 'Directory' } }] });
+  const ev = await waitFor('FailedMount', async () => (await c.client.list<KObject & { reason?: string; message?: string }>(R.events, 'default')).items.find((e) => e.reason === 'FailedMount' && (e.involvedObject as any).name === 'badmount'));
+  assert.equal(ev.message, 'MountVolume.SetUp failed for volume "v" : hostPath type check failed: /afile-parent/f is not a directory');
+  const p = await pod('badmount');
+  assert.equal(p.status.phase, 'Pending');
+  assert.equal(p.status.containerStatuses[0].state.waiting.reason, 'ContainerCreating');
+});
+
+test('agent kill and restart: running pods re-adopted, no duplicates, data intact', async () => {
+  await createPod('keeper', { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo $$$$ > /data/pid; while true; do sleep 0.2; done'] /* $$ escapes $ as upstream */, volumeMounts: [{ name: 'd', mountPath: '/data' }] }], volumes: [{ name: 'd', emptyDir: {} }] });
+  await running('keeper');
+  await kubectl(['exec', 'keeper', '--', 'sh', '-c', 'echo precious > /data/file']);
+  const before = (await pod('keeper')).status.containerStatuses[0];
+  await c.agent.stop({ keepPods: true }); // as after kill -9: the sandboxes keep running
+  c.agent = await c.startAgent();
+  await new Promise((r) => setTimeout(r, 800));
+  const after = (await pod('keeper')).status.containerStatuses[0];
+  assert.equal(after.restartCount, before.restartCount);
+  assert.equal(after.containerID, before.containerID);
+  assert.equal(after.state.running.startedAt, before.state.running.startedAt);
+  const r = await kubectl(['exec', 'keeper', '--', 'cat', '/data/file']);
+  assert.equal(r.out, 'precious\n');
+  const ps = await kubectl(['exec', 'keeper', '--', 'sh', '-c', 'ps -o args | grep -c "^sh -c echo"']);
+  assert.equal(ps.out.trim(), '1'); // one main process: not started a second time
+  assert.equal((await kubectl(['exec', 'keeper', '--', 'cat', '/data/pid'])).out, '2\n');
+});
+
+const events = async (pod: string) => (await c.client.list<KObject & { reason?: string; message?: string; type?: string }>(R.events, 'default')).items.filter((e) => (e.involvedObject as any).name === pod);
+
+test('init containers run first, in order; Initialized condition', async () => {
+  await createPod('withinit', {
+    initContainers: [
+      { name: 'one', image: 'busybox', command: ['sh', '-c', 'echo one >> /work/log'], volumeMounts: [{ name: 'w', mountPath: '/work' }] },
+      { name: 'two', image: 'busybox', command: ['sh', '-c', 'echo two >> /work/log'], volumeMounts: [{ name: 'w', mountPath: '/work' }] },
+    ],
+    containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'cat /work/log; sleep 3600'], volumeMounts: [{ name: 'w', mountPath: '/work' }] }],
+    volumes: [{ name: 'w', emptyDir: {} }],
+  });
+  const p = await running('withinit');
+  assert.equal(p.status.conditions.find((x: any) => x.type === 'Initialized').status, 'True');
+  assert.deepEqual(p.status.initContainerStatuses.map((s: any) => [s.name, s.state.terminated?.reason, s.ready]), [['one', 'Completed', true], ['two', 'Completed', true]]);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal((await kubectl(['logs', 'withinit', '-c', 'app'])).out, 'one\ntwo\n');
+  assert.equal((await kubectl(['logs', 'withinit', '-c', 'one'])).out, '');
+});
+
+test('readiness and liveness probes: NotReady until the probe passes; liveness failure restarts', async () => {
+  await createPod('probed', { containers: [{
+    name: 'app', image: 'busybox', command: ['sh', '-c', 'touch /tmp/alive; sleep 3600'],
+    readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
+    livenessProbe: { exec: { command: ['cat', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 1 },
+  }] });
+  const p = await running('probed');
+  const ready = p.status.conditions.find((x: any) => x.type === 'Ready');
+  assert.equal(ready.status, 'False');
+  assert.equal(ready.reason, 'ContainersNotReady');
+  assert.equal(ready.message, 'containers with unready status: [app]');
+  await kubectl(['exec', 'probed', '--', 'touch', '/tmp/ready']);
+  await waitFor('Ready', async () => (await pod('probed')).status.conditions.find((x: any) => x.type === 'Ready').status === 'True');
+  await kubectl(['exec', 'probed', '--', 'rm', '/tmp/alive']);
+  await waitFor('restart after liveness failure', async () => (await pod('probed')).status.containerStatuses[0].restartCount === 1, 10_000);
+  const evs = (await events('probed')).map((e) => `${e.type} ${e.reason}: ${e.message}`);
+  assert.ok(evs.includes('Warning Unhealthy: Liveness probe failed: cat: can\'t open \'/tmp/alive\': No such file or directory\n'), evs.join('\n'));
+  assert.ok(evs.includes('Normal Killing: Container app failed liveness probe, will be restarted'));
+});
+
+test('unknown image: placeholder with a Warning (default), ErrImagePull under the strict policy', async () => {
+  await createPod('ph', { containers: [{ name: 'db', image: 'postgres:16', command: ['sh', '-c', 'echo placeholder; sleep 3600'] }] });
+  await running('ph');
+  const ev = await waitFor('ImageNotPresent', async () => (await events('ph')).find((e) => e.reason === 'ImageNotPresent'));
+  assert.equal(ev.type, 'Warning');
+  assert.match(ev.message!, /^Image "postgres:16" is not in the node's image store/);
+  const { startNodeAgent } = await import('./index.js');
+  const strict = await startNodeAgent({ client: c.client, nodeName: 'strict', nodeRoot: path.join(c.dir, 'nodes/strict'), imageDir: path.join(c.dir, '..', 'stowage-test-images'), kubeletToken: 'x', imagePolicy: 'strict', log: (m, x) => console.log('STRICT', m, JSON.stringify(x)) });
+  try {
+    await c.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'strictpod', namespace: 'default' }, spec: { nodeName: 'strict', containers: [{ name: 'db', image: 'postgres:16' }] } });
+    const p = await waitFor('ErrImagePull', async () => { const x = await pod('strictpod'); return x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull' && x; });
+    assert.equal(p.status.phase, 'Pending');
+    const msgs = (await events('strictpod')).map((e) => `${e.reason}: ${e.message}`);
+    assert.ok(msgs.includes('Failed: Error: ErrImagePull'), msgs.join('\n'));
+    assert.ok(msgs.includes('Pulling: Pulling image "postgres:16"'));
+  } finally { await c.client.delete(R.pods, 'default', 'strictpod', { gracePeriodSeconds: 0 }).catch(() => {}); await strict.stop(); }
+});
+
+test('subPath through a symlink out of the volume: CreateContainerConfigError', async () => {
+  mkdirSync(path.join(c.nodeRoot, 'shared'), { recursive: true });
+  const { symlinkSync } = await import('node:fs');
+  symlinkSync('/', path.join(c.nodeRoot, 'shared/escape'));
+  await createPod('subevil', { containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'v', mountPath: '/x', subPath: 'escape/etc' }] }], volumes: [{ name: 'v', hostPath: { path: '/shared' } }] });
+  const p = await waitFor('CreateContainerConfigError', async () => { const x = await pod('subevil'); return x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError' && x; });
+  assert.equal(p.status.containerStatuses[0].state.waiting.message, 'failed to prepare subPath for volumeMount "v" of container "app"');
+  const msgs = (await events('subevil')).map((e) => `${e.type} ${e.reason}: ${e.message}`);
+  assert.ok(msgs.includes('Warning Failed: Error: failed to prepare subPath for volumeMount "v" of container "app"'));
+});
+
+test('kubectl cp (tar over exec) and exec -it with a pty', async () => {
+  const local = path.join(c.dir, 'copied');
+  const r = await kubectl(['cp', '-c', 'html-generator', 'fortune:/etc/hostname', local]);
+  assert.equal(r.code, 0, r.out);
+  assert.equal(readFileSync(local, 'utf8'), 'fortune\n');
+  writeFileSync(path.join(c.dir, 'up.txt'), 'uploaded\n');
+  assert.equal((await kubectl(['cp', '-c', 'html-generator', path.join(c.dir, 'up.txt'), 'fortune:/tmp/up.txt'])).code, 0);
+  assert.equal((await kubectl(['exec', 'fortune', '-c', 'html-generator', '--', 'cat', '/tmp/up.txt'])).out, 'uploaded\n');
+  // kubectl needs a terminal for -t: give it one with script(1).
+  const out = await new Promise<string>((resolve) => {
+    const cmd = `kubectl --kubeconfig ${c.kubeconfig} exec -it fortune -c html-generator -- sh -c '[ -t 0 ] && [ -t 1 ] && echo is-a-tty; printf "a\\nb\\n"'`;
+    execFile('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, KUBECACHEDIR: path.join(c.dir, 'cache') }, timeout: 20_000 }, (_e, so) => resolve(so));
+  });
+  assert.match(out, /is-a-tty\r\n/);
+  assert.match(out, /a\r\nb\r\n/); // the pty's onlcr: a terminal, not a pipe
+});
+
+test('kill -9 of an agent process: the next agent re-adopts its pods, data intact, no duplicates', async () => {
+  const script = path.join(import.meta.dirname, 'testing/agent-process.ts');
+  const nodeRoot = path.join(c.dir, 'nodes/proc');
+  const start = () => new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', script, c.kubeconfig, 'proc', nodeRoot, path.join(c.dir, '..', 'stowage-test-images'), c.kubeletToken], { stdio: ['ignore', 'pipe', 'inherit'] });
+    p.stdout!.once('data', (d: Buffer) => (d.toString().startsWith('ready') ? resolve(p) : reject(new Error(d.toString()))));
+    p.once('exit', (code) => reject(new Error(`agent exited ${code}`)));
+  });
+  let agent = await start();
+  try {
+    await c.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'survivor', namespace: 'default' }, spec: { nodeName: 'proc', containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'while true; do date +%s >> /data/ticks; sleep 0.2; done'], volumeMounts: [{ name: 'd', mountPath: '/data' }] }], volumes: [{ name: 'd', emptyDir: {} }] } });
+    const before = (await running('survivor')).status.containerStatuses[0];
+    await kubectl(['exec', 'survivor', '--', 'sh', '-c', 'echo precious > /data/file']);
+    agent.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    // The container kept running without its agent.
+    const ticks = readFileSync(path.join(nodeRoot, 'var/lib/kubelet/pods', (await pod('survivor')).metadata.uid!, 'volumes/kubernetes.io~empty-dir/d/ticks'), 'utf8').trim().split('\n').length;
+    await new Promise((r) => setTimeout(r, 600));
+    const ticks2 = readFileSync(path.join(nodeRoot, 'var/lib/kubelet/pods', (await pod('survivor')).metadata.uid!, 'volumes/kubernetes.io~empty-dir/d/ticks'), 'utf8').trim().split('\n').length;
+    assert.ok(ticks2 > ticks, 'container still running while no agent');
+    agent = await start();
+    await new Promise((r) => setTimeout(r, 800));
+    const after = (await pod('survivor')).status.containerStatuses[0];
+    assert.equal(after.containerID, before.containerID);
+    assert.equal(after.restartCount, 0);
+    assert.equal((await kubectl(['exec', 'survivor', '--', 'cat', '/data/file'])).out, 'precious\n');
+    assert.equal((await kubectl(['exec', 'survivor', '--', 'sh', '-c', 'ps -o args | grep -c "^sh -c while"'])).out.trim(), '1');
+    assert.match((await kubectl(['logs', 'survivor', '--tail=1'])).out, /^$/); // the loop writes nothing to stdout
+    // Deleting the pod through the new agent still tears everything down.
+    await c.client.delete(R.pods, 'default', 'survivor', { gracePeriodSeconds: 1 });
+    await waitFor('survivor gone', async () => { try { await pod('survivor'); return false; } catch { return true; } });
+  } finally { agent.kill('SIGKILL'); }
+});
+
+test('logs -f follows until the container ends; restartPolicy Never ends Succeeded / Failed', async () => {
+  await createPod('job-ok', { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.3; done'] }] });
+  await createPod('job-fail', { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'exit 2'] }] });
+  await waitFor('job-ok started', async () => (await pod('job-ok')).status?.containerStatuses?.[0]?.state?.running);
+  const t0 = Date.now();
+  const f = await kubectl(['logs', '-f', 'job-ok']);
+  assert.equal(f.out, 'line1\nline2\nline3\n');
+  assert.ok(Date.now() - t0 >= 300);
+  const ok = await waitFor('Succeeded', async () => { const x = await pod('job-ok'); return x.status?.phase === 'Succeeded' && x; });
+  assert.equal(ok.status.containerStatuses[0].state.terminated.reason, 'Completed');
+  assert.equal(ok.status.conditions.find((x: any) => x.type === 'Ready').reason, 'PodCompleted');
+  const bad = await waitFor('Failed', async () => { const x = await pod('job-fail'); return x.status?.phase === 'Failed' && x; });
+  assert.deepEqual([bad.status.containerStatuses[0].state.terminated.exitCode, bad.status.containerStatuses[0].state.terminated.reason], [2, 'Error']);
+  assert.equal(bad.status.containerStatuses[0].restartCount, 0);
+});
+
+test('a disk emptyDir over its sizeLimit evicts the pod', async () => {
+  await createPod('hog', { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 0.3; dd if=/dev/zero of=/cache/big bs=1024 count=2048 2>/dev/null; sleep 3600'], volumeMounts: [{ name: 'cache', mountPath: '/cache' }] }], volumes: [{ name: 'cache', emptyDir: { sizeLimit: '1Mi' } }] });
+  const p = await waitFor('Evicted', async () => { const x = await pod('hog'); return x.status?.reason === 'Evicted' && x; }, 15_000);
+  assert.equal(p.status.phase, 'Failed');
+  assert.equal(p.status.message, 'Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ');
+  const ev = (await events('hog')).find((e) => e.reason === 'Evicted')!;
+  assert.equal(ev.type, 'Warning');
+  assert.equal(ev.message, 'Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ');
+  assert.ok(p.status.containerStatuses[0].state.terminated);
+});
+
+test('attach -i reaches the container stdin and follows its output; exec -it gets the terminal size', async () => {
+  await createPod('att', { containers: [{ name: 'app', image: 'busybox', stdin: true, command: ['sh', '-c', 'while true; do read -t 0.2 line && echo got:$line; done'] }] });
+  await running('att');
+  const p = spawn('kubectl', ['--kubeconfig', c.kubeconfig, 'attach', '-i', 'att'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KUBECACHEDIR: path.join(c.dir, 'cache') } });
+  let out = '';
+  p.stdout!.on('data', (d: Buffer) => (out += d));
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    p.stdin!.write('hello\n');
+    await waitFor('echo through attach', async () => out.includes('got:hello'), 5000);
+  } finally { p.kill(); }
+  const sized = await new Promise<string>((resolve) => execFile('script', ['-qec', `stty cols 100 rows 30; kubectl --kubeconfig ${c.kubeconfig} exec -it att -- sh -c 'sleep 0.3; stty size'`, '/dev/null'], { env: { ...process.env, KUBECACHEDIR: path.join(c.dir, 'cache') }, timeout: 20_000 }, (_e, so) => resolve(so)));
+  assert.equal(sized.trim(), '30 100');
+});
+
+test('full agent stop (cluster shutdown) leaves no processes or mounts; the next start restarts pods with their disk data', async () => {
+  await createPod('reboot', { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 3600'], volumeMounts: [{ name: 'd', mountPath: '/data' }, { name: 'm', mountPath: '/mem' }] }], volumes: [{ name: 'd', emptyDir: {} }, { name: 'm', emptyDir: { medium: 'Memory' } }] });
+  const p = await running('reboot');
+  await kubectl(['exec', 'reboot', '--', 'sh', '-c', 'echo kept > /data/f']);
+  await c.agent.stop();
+  const podDir = path.join(c.nodeRoot, 'var/lib/kubelet/pods', p.metadata.uid!);
+  assert.equal(readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.includes(c.nodeRoot)).length, 0);
+  assert.equal(readFileSync('/proc/self/mounts', 'utf8').includes(podDir), false);
+  c.agent = await c.startAgent();
+  const after = await waitFor('restarted', async () => { const x = await pod('reboot'); return x.status.containerStatuses[0].restartCount === 1 && x.status.containerStatuses[0].state.running && x; });
+  assert.equal(after.status.containerStatuses[0].lastState.terminated.exitCode, 143); // SIGTERM
+  assert.equal((await kubectl(['exec', 'reboot', '--', 'cat', '/data/f'])).out, 'kept\n');
+  assert.match((await kubectl(['exec', 'reboot', '--', 'sh', '-c', "grep ' /mem ' /proc/mounts"])).out, /^tmpfs /);
+});

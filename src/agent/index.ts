@@ -1,0 +1,117 @@
+// The node agent (kubelet): registers the Node and keeps its Lease, runs the pods bound to it from an
+// informer on spec.nodeName, re-adopts the sandboxes a previous run left (pid + start time, state under
+// <nodeRoot>/var/lib/kubelet), removes orphans, and serves logs/exec/attach/port-forward.
+import { promises as fsp, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { R } from '../api/gvr.js';
+import { isStatusError } from '../api/errors.js';
+import { EventRecorder } from '../client/events.js';
+import { Informer } from '../client/informer.js';
+import type { Client } from '../client/types.js';
+import { ImageStore } from './images/store.js';
+import { sandboxAvailable, stopSandbox, readSandboxState, isRunning } from './runtime/sandbox.js';
+import { startKubeletServer } from './kubelet/server.js';
+import { registerNode, renewLease, updateNodeStatus, type NodeOptions } from './node.js';
+import { PodWorker, podDirOf, type AgentContext } from './pods/worker.js';
+import { loadPodState } from './pods/state.js';
+import { tearDownPod } from './volumes/index.js';
+import type { Pod } from './pods/types.js';
+
+export interface NodeAgentOptions {
+  client: Client; nodeName: string;
+  nodeRoot: string;
+  imageDir: string;
+  address?: string;
+  kubeletToken: string;
+  labels?: Record<string, string>; taints?: Array<{ key: string; value?: string; effect: string }>;
+  imagePolicy?: 'placeholder' | 'strict'; now?: () => Date; log?: (m: string, x?: object) => void;
+  /** Simulate pods even where bubblewrap works (tests, benchmarks of the control plane). */
+  simulate?: boolean;
+}
+
+export interface NodeAgent { stop(o?: { keepPods?: boolean }): Promise<void>; kubeletPort: number }
+
+const LEASE_RENEW_MS = 10_000;
+const NODE_STATUS_MS = 60_000;
+const EXIT_POLL_MS = 300;
+
+export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
+  const now = o.now ?? (() => new Date());
+  const log = o.log ?? (() => {});
+  const address = o.address ?? '127.0.0.1';
+  const sandbox = o.simulate ? { ok: false, reason: 'simulation requested' } : sandboxAvailable();
+  await fsp.mkdir(path.join(o.nodeRoot, 'var/lib/kubelet/pods'), { recursive: true });
+  const recorder = new EventRecorder(o.client, { component: 'kubelet', host: o.nodeName }, now, (e) => log('event failed', { err: String(e) }));
+  const ctx: AgentContext = {
+    client: o.client, nodeName: o.nodeName, nodeRoot: o.nodeRoot, images: new ImageStore(o.imageDir), hostIP: address,
+    recorder, imagePolicy: o.imagePolicy ?? 'placeholder', simulated: sandbox.ok ? undefined : sandbox.reason, now, log,
+  };
+  const workers = new Map<string, PodWorker>(); // by uid
+  const byName = (ns: string, name: string) => [...workers.values()].find((w) => w.pod.metadata.namespace === ns && w.pod.metadata.name === name);
+
+  const server = await startKubeletServer({ token: o.kubeletToken, address, pkiDir: path.join(o.nodeRoot, 'var/lib/kubelet/pki'), findPod: byName, listPods: () => [...workers.values()], log, now });
+  const nodeOpts: NodeOptions = { nodeName: o.nodeName, nodeRoot: o.nodeRoot, address, kubeletPort: server.port, labels: o.labels, taints: o.taints, sandbox, now };
+  const node = await registerNode(o.client, nodeOpts);
+  await renewLease(o.client, nodeOpts, node.metadata.uid).catch((e) => log('lease failed', { err: String(e) }));
+
+  const ensureWorker = (pod: Pod): void => {
+    let w = workers.get(pod.metadata.uid);
+    if (!w) {
+      w = new PodWorker(ctx, pod);
+      workers.set(pod.metadata.uid, w);
+      const uid = pod.metadata.uid;
+      w.onGone = () => workers.delete(uid);
+      w.kick();
+    } else w.update(pod);
+  };
+  // Upstream kubelets watch with fieldSelector spec.nodeName; a server without that selector gets the
+  // same result filtered here.
+  const fieldSelector = `spec.nodeName=${o.nodeName}`;
+  let serverFilters = true;
+  try { await o.client.list(R.pods, undefined, { fieldSelector, limit: 1 }); }
+  catch (e) { if (isStatusError(e) && e.code === 400) { serverFilters = false; log('pods fieldSelector spec.nodeName unsupported: filtering locally'); } else throw e; }
+  const mine = (p: Pod) => p.spec?.nodeName === o.nodeName;
+  const informer = new Informer<Pod>(o.client, R.pods, serverFilters ? { fieldSelector } : {});
+  informer.addEventHandler({
+    onAdd: (p) => { if (mine(p)) ensureWorker(p); },
+    onUpdate: (_old, p) => { if (mine(p)) ensureWorker(p); },
+    onDelete: (p) => {
+      // Gone from the API without our graceful path (force delete): stop at once and clean up.
+      const w = workers.get(p.metadata.uid);
+      if (w) void w.terminate(false, 0);
+    },
+  });
+  await informer.start();
+
+  // Pods a previous run started whose object is gone: stop their sandboxes and remove their volumes.
+  const known = new Set(informer.list().filter(mine).map((p) => p.metadata.uid));
+  const podsDir = path.join(o.nodeRoot, 'var/lib/kubelet/pods');
+  for (const uid of readdirSync(podsDir)) {
+    if (known.has(uid)) continue;
+    const dir = podDirOf(o.nodeRoot, uid);
+    const st = loadPodState(dir);
+    const stops: Promise<void>[] = [];
+    for (const m of [st?.init ?? {}, st?.containers ?? {}]) for (const s of Object.values(m)) {
+      if (s.running?.dir) { const sb = readSandboxState(s.running.dir) ?? s.running.sandbox; if (isRunning(sb)) stops.push(stopSandbox(s.running.dir, sb, 0)); }
+    }
+    await Promise.all(stops);
+    await tearDownPod(dir).catch((e) => log('orphan teardown failed', { uid, err: String(e) }));
+    log('removed orphaned pod', { uid });
+  }
+
+  const exitPoll = setInterval(() => { for (const w of workers.values()) w.checkExits(); }, EXIT_POLL_MS);
+  const leaseTimer = setInterval(() => { void renewLease(o.client, nodeOpts, node.metadata.uid).catch((e) => log('lease failed', { err: String(e) })); }, LEASE_RENEW_MS);
+  const statusTimer = setInterval(() => { void updateNodeStatus(o.client, nodeOpts).catch((e) => log('node status failed', { err: String(e) })); }, NODE_STATUS_MS);
+  for (const t of [exitPoll, leaseTimer, statusTimer]) t.unref?.();
+
+  return {
+    kubeletPort: server.port,
+    async stop(so = {}) {
+      clearInterval(exitPoll); clearInterval(leaseTimer); clearInterval(statusTimer);
+      informer.stop();
+      if (so.keepPods) for (const w of workers.values()) w.detach();
+      else await Promise.all([...workers.values()].map((w) => w.stopContainers(2)));
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,533 @@
+// One pod on this node: volumes, then init containers in order, then containers, restarted per
+// restartPolicy with CrashLoopBackOff (10 s doubling to 5 min), probes, status and events as the kubelet
+// reports them, and graceful termination when the pod is deleted.
+// Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, doBackOff),
+// pkg/kubelet/pod_workers.go, pkg/kubelet/prober/worker.go
+import { createHash } from 'node:crypto';
+import { promises as fsp, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { parseQuantity } from '../quantity.js';
+import path from 'node:path';
+import { R } from '../../api/gvr.js';
+import { isNotFound, isStatusError } from '../../api/errors.js';
+import { objectReference, type EventRecorder, type EventType } from '../../client/events.js';
+import type { Client } from '../../client/types.js';
+import type { ImageStore, ResolvedImage } from '../images/store.js';
+import { normalizeRef } from '../images/store.js';
+import { startSandbox, stopSandbox, removeSandbox, isRunning, sandboxExit, namespacePid } from '../runtime/sandbox.js';
+import { containerLogPath, podLogDir } from '../runtime/logs.js';
+import type { ExecTarget } from '../runtime/exec.js';
+import { setUpPodVolumes, tearDownPod, MountFailure } from '../volumes/index.js';
+import { mountsUnder, unmountIfMounted } from '../runtime/mount.js';
+import type { MountedVolume, VolumeContext } from '../volumes/types.js';
+import { prepareSubPath, cleanSubPaths, SubPathError } from '../volumes/subpath.js';
+import { containerArgv, containerEnv, expand, ConfigError } from './env.js';
+import { buildPodStatus } from './status.js';
+import { runProbe } from './probes.js';
+import { loadPodState, newContainerState, savePodState, type ContainerState, type Instance, type PodState } from './state.js';
+import type { Container, Pod } from './types.js';
+
+export interface AgentContext {
+  client: Client;
+  nodeName: string;
+  nodeRoot: string;
+  images: ImageStore;
+  hostIP: string;
+  recorder: EventRecorder;
+  imagePolicy: 'placeholder' | 'strict';
+  /** Set when no sandbox can be made: pods are simulated, with this reason in an event. */
+  simulated?: string;
+  now: () => Date;
+  log: (m: string, x?: object) => void;
+}
+
+const MAX_BACKOFF_MS = 300_000;
+const INITIAL_BACKOFF_MS = 10_000;
+const IDLE_ARGV = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
+
+const specKey = (p: Pod) => JSON.stringify([p.spec, p.metadata.deletionTimestamp, p.metadata.deletionGracePeriodSeconds, p.metadata.labels, p.metadata.annotations]);
+
+export const podDirOf = (nodeRoot: string, uid: string) => path.join(nodeRoot, 'var/lib/kubelet/pods', uid);
+
+export class PodWorker {
+  readonly dir: string;
+  private state: PodState;
+  private volumes = new Map<string, MountedVolume>();
+  private running = false;
+  private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private probeTimers = new Map<string, NodeJS.Timeout[]>();
+  private lastStatus = '';
+  private lastVolumeRefresh = 0;
+  private firstSync = true;
+  private finished = false;
+  private onceEvents = new Set<string>();
+  /** Resolves when the pod has been torn down after deletion. */
+  onGone?: () => void;
+
+  constructor(private readonly ctx: AgentContext, public pod: Pod) {
+    this.dir = podDirOf(ctx.nodeRoot, pod.metadata.uid);
+    this.state = loadPodState(this.dir) ?? { uid: pod.metadata.uid, namespace: pod.metadata.namespace, name: pod.metadata.name, init: {}, containers: {} };
+  }
+
+  get logDir(): string { return podLogDir(this.ctx.nodeRoot, this.pod.metadata.namespace, this.pod.metadata.name, this.pod.metadata.uid); }
+
+  /** A new version of the pod from the informer; our own status writes do not need a sync. */
+  update(pod: Pod): void {
+    const changed = specKey(this.pod) !== specKey(pod);
+    this.pod = pod;
+    if (changed) this.kick();
+  }
+
+  kick(delayMs = 0): void {
+    if (this.finished) return;
+    if (delayMs > 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => { this.timer = undefined; this.kick(); }, delayMs);
+      this.timer.unref?.();
+      return;
+    }
+    if (this.running) { this.dirty = true; return; }
+    this.running = true;
+    void (async () => {
+      do {
+        this.dirty = false;
+        try { await this.sync(); } catch (e) { this.ctx.log('pod sync failed', { pod: this.key, err: String((e as Error)?.stack ?? e) }); this.kick(1000); }
+      } while (this.dirty && !this.finished);
+      this.running = false;
+    })();
+  }
+
+  get key(): string { return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`; }
+
+  /** Looks for containers that exited (also ones that exited while the agent was down). */
+  checkExits(): void {
+    let changed = false;
+    for (const m of [this.state.init, this.state.containers]) {
+      for (const [name, s] of Object.entries(m)) {
+        if (s.running && !s.running.placeholder && !this.ctx.simulated && !isRunning(s.running.sandbox)) { void this.recordExit(name, s); changed = true; }
+      }
+    }
+    if (changed) this.kick();
+  }
+
+  private async recordExit(name: string, s: ContainerState): Promise<void> {
+    const inst = s.running!;
+    s.running = undefined;
+    const ex = sandboxExit(inst.dir);
+    s.lastTerm = { exitCode: ex.exitCode, reason: ex.exitCode === 0 ? 'Completed' : 'Error', startedAt: inst.startedAt, finishedAt: ex.finishedAt, containerID: inst.containerID };
+    s.ready = false; s.started = false;
+    this.stopProbes(name);
+    await removeSandbox(inst.dir).catch(() => {});
+    await cleanSubPaths(this.dir, name).catch(() => {});
+  }
+
+  execTarget(containerName: string): ExecTarget | undefined {
+    const s = this.state.containers[containerName] ?? this.state.init[containerName];
+    if (!s?.running || this.ctx.simulated) return undefined;
+    const nsPid = namespacePid(s.running.dir);
+    if (!nsPid) return undefined;
+    return { nsPid, env: s.running.env, userns: s.running.sandbox.userns, uid: s.running.uid, gid: s.running.gid };
+  }
+
+  containerState(name: string): ContainerState | undefined { return this.state.containers[name] ?? this.state.init[name]; }
+  isSimulated(): boolean { return !!this.ctx.simulated; }
+
+  private event(type: EventType, reason: string, message: string, container?: Container, isInit = false): void {
+    const fieldPath = container ? `spec.${isInit ? 'initContainers' : 'containers'}{${container.name}}` : undefined;
+    void this.ctx.recorder.event(objectReference(this.pod, 'Pod', R.pods, fieldPath), type, reason, message);
+  }
+
+  private async save(): Promise<void> { await savePodState(this.dir, this.state); }
+
+  private async sync(): Promise<void> {
+    if (this.finished) return;
+    const pod = this.pod;
+    if (pod.metadata.deletionTimestamp) { await this.terminate(true); return; }
+    if (this.firstSync) {
+      this.firstSync = false;
+      await fsp.mkdir(this.dir, { recursive: true });
+      await fsp.writeFile(path.join(this.dir, 'pod.json'), JSON.stringify({ namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid }));
+      this.checkExits();
+    }
+    this.state.startTime ??= this.nowIso();
+    if (this.state.terminal) { await this.pushStatus(true); return; }
+
+    if (this.ctx.simulated) { await this.syncSimulated(); return; }
+
+    // Volumes (re-run for configMap/secret/downwardAPI/projected content every 10 s).
+    const vctx: VolumeContext = { client: this.ctx.client, nodeRoot: this.ctx.nodeRoot, podDir: this.dir, pod, nodeName: this.ctx.nodeName, hostIP: this.ctx.hostIP };
+    if (!this.state.volumesReady || this.volumes.size === 0 && (pod.spec?.volumes?.length ?? 0) > 0) {
+      try {
+        this.volumes = await setUpPodVolumes(vctx);
+        this.state.volumesReady = true; this.lastVolumeRefresh = Date.now();
+      } catch (e) {
+        const msg = e instanceof MountFailure ? e.message : String(e);
+        this.event('Warning', 'FailedMount', msg);
+        await this.pushStatus(false);
+        this.kick(2000);
+        return;
+      }
+    } else if (Date.now() - this.lastVolumeRefresh > 10_000) {
+      this.lastVolumeRefresh = Date.now();
+      try { this.volumes = await setUpPodVolumes(vctx, (m) => !!m.refresh, this.volumes); }
+      catch (e) { this.event('Warning', 'FailedMount', (e as Error).message); }
+    }
+
+    if (await this.evictForEmptyDirLimit()) return;
+
+    const spec = pod.spec!;
+    const policy = spec.restartPolicy ?? 'Always';
+    let nextWake = Infinity;
+    // Init containers, one at a time, each to successful completion.
+    let initDone = true;
+    for (const c of spec.initContainers ?? []) {
+      const s = (this.state.init[c.name] ??= newContainerState());
+      if (s.running) { initDone = false; break; }
+      if (s.lastTerm?.exitCode === 0 && !s.waiting) continue;
+      initDone = false;
+      if (s.lastTerm && s.lastTerm.exitCode !== 0 && policy === 'Never') {
+        this.state.terminal = 'Failed';
+        break;
+      }
+      const wake = await this.startOrBackOff(c, s, true);
+      nextWake = Math.min(nextWake, wake);
+      break;
+    }
+    if (initDone && !this.state.terminal) {
+      for (const c of spec.containers) {
+        const s = (this.state.containers[c.name] ??= newContainerState());
+        if (s.running) continue;
+        if (s.lastTerm && !s.waiting) {
+          const restart = policy === 'Always' || (policy === 'OnFailure' && s.lastTerm.exitCode !== 0);
+          if (!restart) continue;
+        }
+        nextWake = Math.min(nextWake, await this.startOrBackOff(c, s, false));
+      }
+      // All containers finished for good: the pod is terminal.
+      const all = spec.containers.map((c) => this.state.containers[c.name]!);
+      const willRestart = (s: ContainerState) => policy === 'Always' || (policy === 'OnFailure' && s.lastTerm!.exitCode !== 0);
+      if (all.every((s) => !s.running && s.lastTerm && !willRestart(s))) {
+        this.state.terminal = all.every((s) => s.lastTerm!.exitCode === 0) ? 'Succeeded' : 'Failed';
+      }
+    }
+    await this.save();
+    await this.pushStatus(true);
+    if (nextWake !== Infinity) this.kick(Math.max(50, Math.min(nextWake - Date.now(), this.hasSizedEmptyDirs() ? 5000 : Infinity)));
+    else if (this.hasRefreshVolumes() || this.hasSizedEmptyDirs()) this.kick(this.hasSizedEmptyDirs() ? 5000 : 10_000);
+  }
+
+  private hasSizedEmptyDirs(): boolean {
+    return (this.pod.spec?.volumes ?? []).some((v) => v.emptyDir && !v.emptyDir.medium && v.emptyDir.sizeLimit !== undefined);
+  }
+
+  /**
+   * A disk-backed emptyDir over its sizeLimit evicts the pod: containers stopped, phase Failed, reason
+   * Evicted. Upstream: pkg/kubelet/eviction/eviction_manager.go emptyDirLimitEviction
+   */
+  private async evictForEmptyDirLimit(): Promise<boolean> {
+    for (const v of this.pod.spec?.volumes ?? []) {
+      if (!v.emptyDir || v.emptyDir.medium || v.emptyDir.sizeLimit === undefined) continue;
+      const limit = parseQuantity(String(v.emptyDir.sizeLimit));
+      const mv = this.volumes.get(v.name);
+      if (limit === undefined || !mv) continue;
+      let used = 0;
+      try { used = Number(execFileSync('du', ['-sb', mv.path], { encoding: 'utf8' }).split('\t')[0]); } catch { continue; }
+      if (used <= limit) continue;
+      const message = `Usage of EmptyDir volume "${v.name}" exceeds the limit "${v.emptyDir.sizeLimit}". `;
+      this.event('Warning', 'Evicted', message);
+      await this.stopContainers(0);
+      this.finished = false;
+      for (const m of [this.state.init, this.state.containers]) for (const [name, st] of Object.entries(m)) if (st.running) await this.recordExit(name, st);
+      this.state.terminal = 'Failed'; this.state.terminalReason = 'Evicted'; this.state.terminalMessage = message;
+      await this.save();
+      await this.pushStatus(true);
+      return true;
+    }
+    return false;
+  }
+
+  private hasRefreshVolumes(): boolean { for (const v of this.volumes.values()) if (v.refresh) return true; return false; }
+
+  private nowIso(): string { return this.ctx.now().toISOString().replace(/\.\d+Z$/, 'Z'); }
+
+  /** Starts the container unless it is in back-off; returns when to look again (ms epoch) or Infinity. */
+  private async startOrBackOff(c: Container, s: ContainerState, isInit: boolean): Promise<number> {
+    const now = Date.now();
+    if (s.lastTerm) {
+      // A container that ran 10 min cleanly starts over with the initial back-off. Upstream: doBackOff, backoff.GC
+      if (s.backoffUntil && Date.now() - s.backoffUntil > 2 * MAX_BACKOFF_MS) { s.backoffMs = undefined; s.backoffUntil = undefined; }
+      if (s.backoffUntil && now < s.backoffUntil) {
+        const podRef = `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.pod.metadata.uid})`;
+        const reason = 'CrashLoopBackOff';
+        if (s.waiting?.reason !== reason) this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podRef}`, c, isInit);
+        s.waiting = { reason, message: `back-off ${Math.round(s.backoffMs! / 1000)}s restarting failed container=${c.name} pod=${podRef}` };
+        return s.backoffUntil;
+      }
+    }
+    if ((s.waiting?.reason === 'ErrImagePull' || s.waiting?.reason === 'ImagePullBackOff') && s.backoffUntil && now < s.backoffUntil) {
+      if (s.waiting.reason === 'ErrImagePull') {
+        s.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` };
+        this.event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`, c, isInit);
+        this.event('Warning', 'Failed', 'Error: ImagePullBackOff', c, isInit);
+      }
+      return s.backoffUntil;
+    }
+    const restarting = !!s.lastTerm;
+    const ok = await this.startContainer(c, s, isInit);
+    if (ok && restarting) {
+      s.backoffMs = s.backoffMs ? Math.min(s.backoffMs * 2, MAX_BACKOFF_MS) : INITIAL_BACKOFF_MS;
+      s.backoffUntil = Date.now() + s.backoffMs;
+    }
+    return ok ? Infinity : Date.now() + 2000;
+  }
+
+  private resolveImage(c: Container, isInit: boolean): { image?: ResolvedImage; placeholder?: ResolvedImage } | undefined {
+    const name = c.image ?? '';
+    const img = this.ctx.images.resolve(name);
+    const policy = c.imagePullPolicy ?? (/:latest$|^[^:@]*$/.test(name.replace(/^.*\//, '')) ? 'Always' : 'IfNotPresent');
+    if (img) {
+      if (policy === 'Always') {
+        this.event('Normal', 'Pulling', `Pulling image "${name}"`, c, isInit);
+        this.event('Normal', 'Pulled', `Successfully pulled image "${name}" in 1ms (1ms including waiting). Image size: ${img.config.size} bytes.`, c, isInit);
+      } else this.event('Normal', 'Pulled', `Container image "${name}" already present on machine`, c, isInit);
+      return { image: img };
+    }
+    if (this.ctx.imagePolicy === 'strict' || policy === 'Never') return undefined;
+    const key = `placeholder/${c.name}`;
+    if (!this.onceEvents.has(key)) {
+      this.onceEvents.add(key);
+      this.event('Warning', 'ImageNotPresent', `Image "${name}" is not in the node's image store: running a placeholder (${c.command?.length ? 'its command' : 'an idle process'}) on busybox`, c, isInit);
+    }
+    return { placeholder: this.ctx.images.resolve('busybox') };
+  }
+
+  private async startContainer(c: Container, s: ContainerState, isInit: boolean): Promise<boolean> {
+    const pod = this.pod;
+    const name = c.image ?? '';
+    const resolved = this.resolveImage(c, isInit);
+    if (!resolved || (!resolved.image && !resolved.placeholder)) {
+      // Upstream: pkg/kubelet/images/image_manager.go EnsureImageExists (then ImagePullBackOff while backing off)
+      const ref = normalizeRef(name);
+      const msg = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+      this.event('Normal', 'Pulling', `Pulling image "${name}"`, c, isInit);
+      this.event('Warning', 'Failed', `Failed to pull image "${name}": ${msg}`, c, isInit);
+      this.event('Warning', 'Failed', 'Error: ErrImagePull', c, isInit);
+      s.waiting = { reason: 'ErrImagePull', message: msg };
+      s.backoffMs = s.backoffMs ? Math.min(s.backoffMs * 2, MAX_BACKOFF_MS) : INITIAL_BACKOFF_MS;
+      s.backoffUntil = Date.now() + s.backoffMs;
+      return false;
+    }
+    const img = (resolved.image ?? resolved.placeholder)!;
+    let env: Array<[string, string]>;
+    let mounts: Array<{ source: string; destination: string; readOnly: boolean }> = [];
+    try {
+      env = await containerEnv(this.ctx.client, pod, c, img.config.Env ?? [], this.ctx.hostIP);
+      const envMap = new Map(env);
+      let i = 0;
+      for (const vm of c.volumeMounts ?? []) {
+        const mv = this.volumes.get(vm.name);
+        if (!mv) throw new ConfigError(`cannot find volume "${vm.name}" to mount into container "${c.name}"`);
+        let source = mv.path;
+        const sub = vm.subPathExpr ? expand(vm.subPathExpr, (n) => envMap.get(n)) : vm.subPath;
+        if (sub) {
+          try { source = await prepareSubPath({ volumePath: mv.path, subPath: sub, podDir: this.dir, volumeName: vm.name, containerName: c.name, index: i }); }
+          catch (e) {
+            this.ctx.log('subPath refused', { pod: this.key, err: String(e) });
+            throw new ConfigError(`failed to prepare subPath for volumeMount "${vm.name}" of container "${c.name}"`);
+          }
+        }
+        mounts.push({ source, destination: vm.mountPath, readOnly: !!vm.readOnly || !!mv.readOnly });
+        i++;
+      }
+    } catch (e) {
+      if (!(e instanceof ConfigError) && !(e instanceof SubPathError)) throw e;
+      s.waiting = { reason: 'CreateContainerConfigError', message: e.message };
+      this.event('Warning', 'Failed', `Error: ${e.message}`, c, isInit);
+      return false;
+    }
+    const argv = resolved.image ? containerArgv(c, img.config, env) : (c.command?.length ? containerArgv(c, {}, env) : IDLE_ARGV);
+    if (argv.length === 0) {
+      s.waiting = { reason: 'CreateContainerError', message: 'no command specified' };
+      this.event('Warning', 'Failed', 'Error: no command specified', c, isInit);
+      return false;
+    }
+    const n = s.lastTerm || s.running ? s.restartCount + (s.lastTerm ? 1 : 0) : 0;
+    const containerID = 'stowage://' + createHash('sha256').update(`${pod.metadata.uid}/${c.name}/${n}`).digest('hex');
+    const dir = path.join(this.dir, 'containers', c.name, String(n));
+    const hostname = pod.spec?.hostname ?? pod.metadata.name;
+    const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) } as { runAsUser?: number; runAsGroup?: number; readOnlyRootFilesystem?: boolean };
+    await removeSandbox(dir).catch(() => {});
+    try {
+      const sandbox = await startSandbox({
+        dir, lowerdir: img.rootfs, argv, env, workingDir: c.workingDir || img.config.WorkingDir || undefined, hostname,
+        etcFiles: { hosts: this.hostsFile(hostname), hostname: hostname + '\n', 'resolv.conf': this.resolvConf() },
+        mounts, readOnlyRootFilesystem: !!sc.readOnlyRootFilesystem, runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup,
+        stdin: !!c.stdin, logPath: containerLogPath(this.logDir, c.name, n),
+      });
+      this.event('Normal', 'Created', `Created container ${c.name}`, c, isInit);
+      this.event('Normal', 'Started', `Started container ${c.name}`, c, isInit);
+      const inst: Instance = { n, containerID, dir, sandbox, startedAt: sandbox.startedAt.replace(/\.\d+Z$/, 'Z'), imageID: this.imageIdOf(img), image: name, env, uid: sc.runAsUser, gid: sc.runAsGroup, placeholder: false };
+      if (s.lastTerm) s.restartCount = n;
+      s.running = inst; s.waiting = undefined; s.imageID = inst.imageID;
+      s.started = !c.startupProbe; s.ready = !c.readinessProbe && !c.startupProbe;
+      await this.save();
+      this.startProbes(c, isInit);
+      return true;
+    } catch (e) {
+      const msg = (e as Error).message;
+      s.waiting = { reason: 'RunContainerError', message: msg };
+      this.event('Warning', 'Failed', `Error: ${msg}`, c, isInit);
+      return false;
+    }
+  }
+
+  private imageIdOf(img: ResolvedImage): string {
+    return `${img.config.ref.replace(/:[^/:]*$/, '').replace(/@.*$/, '')}@${img.config.id}`;
+  }
+
+  private hostsFile(hostname: string): string {
+    const sub = this.pod.spec?.subdomain;
+    const fqdn = sub ? `${hostname}.${sub}.${this.pod.metadata.namespace}.svc.cluster.local\t${hostname}` : hostname;
+    // Upstream: pkg/kubelet/kubelet_pods.go managedHostsFileContent
+    return '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n'
+      + `${this.ctx.hostIP}\t${fqdn}\n`;
+  }
+
+  private resolvConf(): string {
+    try { return readFileSync('/etc/resolv.conf', 'utf8'); } catch { return 'nameserver 127.0.0.1\n'; }
+  }
+
+  private startProbes(c: Container, isInit: boolean): void {
+    this.stopProbes(c.name);
+    if (isInit) return;
+    const timers: NodeJS.Timeout[] = [];
+    const kinds = [['startup', c.startupProbe], ['readiness', c.readinessProbe], ['liveness', c.livenessProbe]] as const;
+    for (const [kind, probe] of kinds) {
+      if (!probe) continue;
+      let successes = 0, failures = 0;
+      const period = (probe.periodSeconds ?? 10) * 1000;
+      const tick = async () => {
+        const s = this.state.containers[c.name];
+        if (!s?.running || this.finished) return;
+        if (kind !== 'startup' && !s.started) return;
+        if (kind === 'startup' && s.started) return;
+        const r = await runProbe(probe, c, this.execTarget(c.name));
+        if (r.ok) { successes++; failures = 0; } else { failures++; successes = 0; }
+        const label = kind[0]!.toUpperCase() + kind.slice(1);
+        if (!r.ok) this.event('Warning', 'Unhealthy', `${label} probe failed: ${r.output}`, c);
+        if (kind === 'startup') {
+          if (r.ok) { s.started = true; s.ready = !c.readinessProbe; this.kick(); }
+          else if (failures >= (probe.failureThreshold ?? 3)) { this.killForProbe(c, 'startup'); failures = 0; }
+        } else if (kind === 'readiness') {
+          const ready = r.ok ? successes >= (probe.successThreshold ?? 1) ? true : s.ready : failures >= (probe.failureThreshold ?? 3) ? false : s.ready;
+          if (ready !== s.ready) { s.ready = ready; this.kick(); }
+        } else if (!r.ok && failures >= (probe.failureThreshold ?? 3)) { this.killForProbe(c, 'liveness'); failures = 0; }
+      };
+      const first = setTimeout(() => {
+        void tick();
+        const iv = setInterval(() => void tick(), period); iv.unref?.(); timers.push(iv);
+      }, (probe.initialDelaySeconds ?? 0) * 1000);
+      first.unref?.();
+      timers.push(first);
+    }
+    this.probeTimers.set(c.name, timers);
+  }
+
+  private killForProbe(c: Container, kind: string): void {
+    const s = this.state.containers[c.name];
+    if (!s?.running) return;
+    this.event('Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`, c);
+    const grace = (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+    void stopSandbox(s.running.dir, s.running.sandbox, grace).then(() => this.checkExits());
+  }
+
+  private stopProbes(name: string): void {
+    for (const t of this.probeTimers.get(name) ?? []) { clearTimeout(t); clearInterval(t); }
+    this.probeTimers.delete(name);
+  }
+
+  private async syncSimulated(): Promise<void> {
+    if (!this.onceEvents.has('simulated')) {
+      this.onceEvents.add('simulated');
+      this.event('Warning', 'SandboxUnavailable', `Pod is simulated (no processes run): ${this.ctx.simulated}`);
+    }
+    for (const c of this.pod.spec?.containers ?? []) {
+      const s = (this.state.containers[c.name] ??= newContainerState());
+      if (!s.running) {
+        const inst = { n: 0, containerID: 'stowage://simulated', dir: '', sandbox: { bwrapPid: 0, bwrapStart: 0, startedAt: this.nowIso(), userns: false }, startedAt: this.nowIso(), imageID: '', image: c.image ?? '', env: [], placeholder: true };
+        s.running = inst; s.ready = true; s.started = true;
+      }
+    }
+    for (const c of this.pod.spec?.initContainers ?? []) {
+      this.state.init[c.name] ??= { ...newContainerState(), lastTerm: { exitCode: 0, reason: 'Completed', startedAt: this.nowIso(), finishedAt: this.nowIso(), containerID: 'stowage://simulated' } };
+    }
+    this.state.volumesReady = true;
+    await this.save();
+    await this.pushStatus(true);
+  }
+
+  private async pushStatus(volumesReady: boolean): Promise<void> {
+    const status = buildPodStatus(this.pod, this.state, { hostIP: this.ctx.hostIP, now: this.nowIso(), volumesReady });
+    const key = JSON.stringify(status, (k, v) => (k === 'lastTransitionTime' ? undefined : v));
+    if (key === this.lastStatus) return;
+    try {
+      const updated = await this.ctx.client.patch<Pod>(R.pods, this.pod.metadata.namespace, this.pod.metadata.name, 'merge', { status }, { subresource: 'status' });
+      this.lastStatus = key;
+      if (updated.metadata.uid === this.pod.metadata.uid) this.pod = { ...this.pod, status: updated.status };
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw e;
+    }
+  }
+
+  /** Stops every container (SIGTERM, grace, SIGKILL) and, when the pod object is being deleted, removes it. */
+  async terminate(deleteObject: boolean, graceOverrideSec?: number): Promise<void> {
+    if (this.finished) return;
+    const grace = graceOverrideSec ?? this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const stops: Promise<void>[] = [];
+    for (const [isInit, m] of [[true, this.state.init], [false, this.state.containers]] as const) {
+      for (const [name, s] of Object.entries(m)) {
+        this.stopProbes(name);
+        if (!s.running || s.running.placeholder && !s.running.dir) { s.running = undefined; continue; }
+        const c = (isInit ? this.pod.spec?.initContainers : this.pod.spec?.containers)?.find((x) => x.name === name);
+        if (c && deleteObject) this.event('Normal', 'Killing', `Stopping container ${name}`, c, isInit);
+        const inst = s.running;
+        stops.push(stopSandbox(inst.dir, inst.sandbox, grace * 1000).then(() => removeSandbox(inst.dir)).catch(() => {}));
+      }
+    }
+    await Promise.all(stops);
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    await tearDownPod(this.dir).catch((e) => this.ctx.log('teardown failed', { pod: this.key, err: String(e) }));
+    if (deleteObject) {
+      try {
+        await this.ctx.client.delete(R.pods, this.pod.metadata.namespace, this.pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: this.pod.metadata.uid } });
+      } catch (e) { if (!isNotFound(e) && !(isStatusError(e) && e.code === 409)) this.ctx.log('pod delete failed', { pod: this.key, err: String(e) }); }
+    }
+    this.onGone?.();
+  }
+
+  /**
+   * Agent shutdown without keepPods (a node going down): stop the containers but keep the pod's volumes
+   * and state, so the next agent finds them exited and restarts them as a rebooted kubelet would.
+   */
+  async stopContainers(graceSec: number): Promise<void> {
+    this.detach();
+    const stops: Promise<void>[] = [];
+    for (const m of [this.state.init, this.state.containers]) for (const s of Object.values(m)) {
+      if (s.running?.dir && !this.ctx.simulated) { const inst = s.running; stops.push(stopSandbox(inst.dir, inst.sandbox, graceSec * 1000).catch(() => {})); }
+    }
+    await Promise.all(stops);
+    // Leave no mounts behind (overlay roots, tmpfs, subPath binds): like a reboot, Memory emptyDirs
+    // start empty next time, disk volumes keep their data.
+    for (const mp of mountsUnder(this.dir)) await unmountIfMounted(mp);
+  }
+
+  /** Agent shutdown with keepPods: stop timers only, leave processes running for the next agent. */
+  detach(): void {
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const n of [...this.probeTimers.keys()]) this.stopProbes(n);
+  }
+}

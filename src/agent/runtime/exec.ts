@@ -1,0 +1,43 @@
+// Running a command inside a live sandbox: nsenter joins the container's mount, UTS, IPC and PID
+// namespaces (and user namespace when it has one) and its root, with the container's environment.
+// With a TTY the command runs under script(1), which gives it a pseudo-terminal.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
+import { childrenOf } from './proc.js';
+
+export interface ExecTarget { nsPid: number; env: Array<[string, string]>; userns: boolean; uid?: number; gid?: number }
+
+function nsenterArgs(t: ExecTarget): string[] {
+  const a = ['-t', String(t.nsPid), '-m', '-u', '-i', '-p', '-r', '-w'];
+  if (t.userns) a.push('-U', '--preserve-credentials');
+  else if (t.uid !== undefined) a.push('-S', String(t.uid), '-G', String(t.gid ?? t.uid));
+  return a;
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Spawns command in the container. tty: runs under a pty (cols/rows as first size). */
+export function execInSandbox(t: ExecTarget, command: string[], o: { tty?: boolean; cols?: number; rows?: number } = {}): ChildProcess {
+  const env = Object.fromEntries(t.env);
+  if (o.tty) {
+    env.TERM = env.TERM ?? 'xterm';
+    const inner = ['nsenter', ...nsenterArgs(t), '--', ...command].map(shellQuote).join(' ');
+    const sized = o.cols && o.rows ? `stty cols ${o.cols} rows ${o.rows} 2>/dev/null; exec ${inner}` : `exec ${inner}`;
+    return spawn('script', ['-q', '-f', '-e', '-c', sized, '/dev/null'], { env: { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin', SHELL: '/bin/sh' }, stdio: 'pipe' });
+  }
+  return spawn('nsenter', [...nsenterArgs(t), '--', ...command], { env, stdio: 'pipe' });
+}
+
+/**
+ * Resizes the pty of a TTY exec: the terminal is the stdin of script(1)'s child, so `stty -F` on it sets
+ * the size and the kernel sends SIGWINCH to the foreground process group.
+ */
+export function resizeExecTty(child: ChildProcess, cols: number, rows: number): void {
+  if (!child.pid || !(cols > 0) || !(rows > 0)) return;
+  const inner = childrenOf(child.pid)[0];
+  if (!inner) return;
+  let tty: string;
+  try { tty = readlinkSync(`/proc/${inner}/fd/0`); } catch { return; }
+  if (!tty.startsWith('/dev/pts/')) return;
+  execFile('stty', ['-F', tty, 'cols', String(Math.floor(cols)), 'rows', String(Math.floor(rows))], () => {});
+}

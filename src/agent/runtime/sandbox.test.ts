@@ -1,0 +1,101 @@
+// The sandbox for real: namespaces, hostname, read-only mounts, overlay root, CRI log lines, exit codes,
+// SIGTERM then SIGKILL, and exec entering the running sandbox. Needs root and bwrap.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureBuiltinImages, ImageStore, normalizeRef } from '../images/store.js';
+import { startSandbox, stopSandbox, isRunning, sandboxExit, removeSandbox, namespacePid, type SandboxSpec } from './sandbox.js';
+import { execInSandbox } from './exec.js';
+import { parseCRILine } from './logs.js';
+import { mountsUnder, unmountIfMounted } from './mount.js';
+
+let tmp: string; let images: ImageStore;
+before(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'stowage-sb-'));
+  await ensureBuiltinImages(path.join(os.tmpdir(), 'stowage-test-images'));
+  images = new ImageStore(path.join(os.tmpdir(), 'stowage-test-images'));
+});
+after(async () => { for (const m of mountsUnder(tmp)) await unmountIfMounted(m); rmSync(tmp, { recursive: true, force: true }); });
+
+function spec(name: string, argv: string[], more: Partial<SandboxSpec> = {}): SandboxSpec {
+  return { dir: path.join(tmp, name), lowerdir: images.resolve('busybox:1.36')!.rootfs, argv, env: [['PATH', '/bin:/usr/bin'], ['GREETING', 'hello']], hostname: name, etcFiles: { hostname: name + '\n' }, mounts: [], logPath: path.join(tmp, 'logs', name, '0.log'), ...more };
+}
+async function waitExit(s: SandboxSpec, st: { bwrapPid: number; bwrapStart: number }): Promise<number> {
+  for (let i = 0; i < 500 && isRunning({ ...st, startedAt: '', userns: false }); i++) await new Promise((r) => setTimeout(r, 10));
+  return sandboxExit(s.dir).exitCode;
+}
+const logText = (s: SandboxSpec) => readFileSync(s.logPath, 'utf8').split('\n').filter(Boolean).map((l) => parseCRILine(l)!);
+
+test('image references map to the built-in store', () => {
+  assert.equal(normalizeRef('busybox'), 'docker.io/library/busybox:latest');
+  assert.equal(normalizeRef('nginx:alpine'), 'docker.io/library/nginx:alpine');
+  assert.equal(normalizeRef('registry.k8s.io/pause:3.9'), 'registry.k8s.io/pause:3.9');
+  assert.ok(images.resolve('nginx:alpine')); assert.ok(images.resolve('docker.io/library/alpine:3.19'));
+  assert.equal(images.resolve('postgres:16'), undefined);
+});
+
+test('own PID/UTS namespaces, hostname, env, stdout/stderr as CRI lines, exit code', async () => {
+  const s = spec('ns1', ['sh', '-c', 'echo "pid=$$ host=$(hostname) env=$GREETING"; echo oops >&2; exit 7']);
+  const st = await startSandbox(s);
+  assert.equal(await waitExit(s, st), 7);
+  await new Promise((r) => setTimeout(r, 100));
+  // The two streams are written by separate pipes: their relative order is not guaranteed (as with CRI).
+  const lines = logText(s).sort((a, b) => b.stream.localeCompare(a.stream));
+  assert.deepEqual(lines.map((l) => [l.stream, l.text]), [['stdout', 'pid=2 host=ns1 env=hello'], ['stderr', 'oops']]);
+  assert.match(lines[0]!.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+  await removeSandbox(s.dir);
+  assert.equal(existsSync(s.dir), false);
+});
+
+test('read-only bind mounts refuse writes; writable layer is private to the container', async () => {
+  const ro = path.join(tmp, 'ro'); mkdirSync(ro);
+  const s = spec('ro1', ['sh', '-c', 'echo x > /ro/f 2>&1; echo y > /bin/new && cat /bin/new'], { mounts: [{ source: ro, destination: '/ro', readOnly: true }] });
+  const st = await startSandbox(s);
+  await waitExit(s, st);
+  await new Promise((r) => setTimeout(r, 100));
+  const out = logText(s).map((l) => l.text).join('\n');
+  assert.match(out, /Read-only file system/);
+  assert.match(out, /^y$/m);
+  assert.equal(existsSync(path.join(images.resolve('busybox')!.rootfs, 'bin/new')), false);
+  assert.equal(existsSync(path.join(ro, 'f')), false);
+});
+
+test('readOnlyRootFilesystem', async () => {
+  const s = spec('rorf', ['sh', '-c', 'touch /x 2>&1'], { readOnlyRootFilesystem: true });
+  const st = await startSandbox(s);
+  assert.equal(await waitExit(s, st), 1);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.match(logText(s)[0]!.text, /Read-only file system/);
+});
+
+test('exec enters the running sandbox; SIGTERM reaches the main process', async () => {
+  const s = spec('ex1', ['sh', '-c', 'trap "exit 42" TERM; echo ready > /tmp/r; while true; do sleep 0.05; done']);
+  const st = await startSandbox(s);
+  const nsPid = namespacePid(s.dir)!;
+  assert.notEqual(readlinkSync(`/proc/${nsPid}/ns/pid`), readlinkSync('/proc/self/ns/pid'));
+  assert.notEqual(readlinkSync(`/proc/${nsPid}/ns/uts`), readlinkSync('/proc/self/ns/uts'));
+  assert.equal(readlinkSync(`/proc/${nsPid}/ns/net`), readlinkSync('/proc/self/ns/net')); // node network
+  await new Promise((r) => setTimeout(r, 100));
+  const out = await new Promise<string>((resolve) => {
+    const c = execInSandbox({ nsPid, env: [['PATH', '/bin'], ['GREETING', 'hi']], userns: false }, ['sh', '-c', 'cat /tmp/r; hostname; echo $GREETING']);
+    let o = ''; c.stdout!.on('data', (d) => (o += d)); c.on('close', () => resolve(o));
+  });
+  assert.equal(out, 'ready\nex1\nhi\n');
+  const t0 = Date.now();
+  await stopSandbox(s.dir, st, 5000);
+  assert.ok(Date.now() - t0 < 2000);
+  assert.equal(sandboxExit(s.dir).exitCode, 42);
+});
+
+test('a process ignoring SIGTERM is killed after the grace period', async () => {
+  const s = spec('ig1', ['sh', '-c', 'trap "" TERM; while true; do sleep 0.05; done']);
+  const st = await startSandbox(s);
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = Date.now();
+  await stopSandbox(s.dir, st, 300);
+  const took = Date.now() - t0;
+  assert.ok(took >= 290 && took < 3000, `took ${took}ms`);
+  assert.equal(isRunning(st), false);
+});

@@ -1,0 +1,206 @@
+// One container = one bubblewrap sandbox: own mount, PID, UTS and IPC namespaces (the node's network),
+// root filesystem = an overlay of the image (lower, read-only) and a private writable layer, volumes
+// bind-mounted at their mount paths. bwrap is started detached and writes its status (child pid, exit
+// code) to a file, and its stdout/stderr go through two small awk processes that write CRI log lines, so
+// a container outlives an agent crash and the restarted agent re-adopts it by pid + start time.
+import { spawn, execFileSync } from 'node:child_process';
+import { promises as fsp, openSync, closeSync, readFileSync, existsSync, statSync, constants as fsc } from 'node:fs';
+import path from 'node:path';
+import { mount, unmountIfMounted } from './mount.js';
+import { childrenOf, isSameProcessAlive, procStartTime, signal } from './proc.js';
+import { secureJoin } from '../volumes/safepath.js';
+
+export interface SandboxMount { source: string; destination: string; readOnly: boolean }
+
+export interface SandboxSpec {
+  /** The container instance's own directory (state, writable layer, rootfs mount point). */
+  dir: string;
+  /** The image's root filesystem: the overlay's lower layer. */
+  lowerdir: string;
+  argv: string[];
+  env: Array<[string, string]>;
+  workingDir?: string;
+  hostname: string;
+  /** Files written into the container's /etc: hosts, resolv.conf, hostname. */
+  etcFiles: Record<string, string>;
+  mounts: SandboxMount[];
+  readOnlyRootFilesystem?: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  /** Keep a stdin FIFO open so `attach -i` can write to the container. */
+  stdin?: boolean;
+  logPath: string;
+}
+
+export interface SandboxState {
+  bwrapPid: number;
+  bwrapStart: number;
+  startedAt: string;
+  userns: boolean;
+}
+
+export interface SandboxExit { exitCode: number; finishedAt: string }
+
+let bwrapWorks: boolean | undefined;
+/** Whether bubblewrap can make the namespaces it needs here (checked once per process). */
+export function sandboxAvailable(): { ok: boolean; reason?: string } {
+  if (process.platform !== 'linux') return { ok: false, reason: 'not Linux' };
+  if (bwrapWorks === undefined) {
+    try { execFileSync('bwrap', ['--unshare-pid', '--unshare-uts', '--unshare-ipc', '--ro-bind', '/', '/', 'true'], { stdio: 'ignore', timeout: 5000 }); bwrapWorks = true; }
+    catch { bwrapWorks = false; }
+  }
+  return bwrapWorks ? { ok: true } : { ok: false, reason: 'bubblewrap (bwrap) is missing or cannot create namespaces' };
+}
+
+const rootfsOf = (dir: string) => path.join(dir, 'rootfs');
+const statePath = (dir: string) => path.join(dir, 'state.json');
+const statusPath = (dir: string) => path.join(dir, 'status.jsonl');
+export const stdinFifoPath = (dir: string) => path.join(dir, 'stdin');
+
+/** Mounts the overlay root and creates every mount point inside it (resolved without leaving it). */
+async function prepareRootfs(spec: SandboxSpec): Promise<string> {
+  const upper = path.join(spec.dir, 'upper');
+  const work = path.join(spec.dir, 'work');
+  const rootfs = rootfsOf(spec.dir);
+  await Promise.all([upper, work, rootfs].map((d) => fsp.mkdir(d, { recursive: true })));
+  await unmountIfMounted(rootfs);
+  await mount(['-t', 'overlay', 'overlay', '-o', `lowerdir=${spec.lowerdir},upperdir=${upper},workdir=${work}`, rootfs]);
+  const etc = secureJoin(rootfs, '/etc');
+  await fsp.mkdir(etc, { recursive: true });
+  for (const [name, body] of Object.entries(spec.etcFiles)) {
+    const p = secureJoin(rootfs, `/etc/${name}`);
+    await fsp.rm(p, { force: true });
+    await fsp.writeFile(p, body);
+  }
+  return rootfs;
+}
+
+/** Resolves a container path inside rootfs and creates it as a directory or file mount point. */
+async function mountPoint(rootfs: string, dest: string, isDir: boolean): Promise<string> {
+  const host = secureJoin(rootfs, dest);
+  if (isDir) await fsp.mkdir(host, { recursive: true });
+  else {
+    await fsp.mkdir(path.dirname(host), { recursive: true });
+    if (!existsSync(host)) await fsp.writeFile(host, '');
+  }
+  return '/' + path.relative(rootfs, host);
+}
+
+function logShim(logFd: number, stream: 'stdout' | 'stderr') {
+  // CRI log format: "<RFC3339 time> <stream> F <line>". Upstream: kubelet/kuberuntime/logs
+  const prog = `{ printf "%s.000000000Z ${stream} F %s\\n", strftime("%Y-%m-%dT%H:%M:%S"), $0; fflush() }`;
+  return spawn('busybox', ['awk', prog], { stdio: ['pipe', logFd, 'ignore'], detached: true, env: { TZ: 'UTC' } });
+}
+
+export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
+  await fsp.mkdir(spec.dir, { recursive: true });
+  await fsp.mkdir(path.dirname(spec.logPath), { recursive: true });
+  const rootfs = await prepareRootfs(spec);
+  const args = ['--unshare-pid', '--unshare-uts', '--unshare-ipc', '--hostname', spec.hostname];
+  const userns = spec.runAsUser !== undefined || spec.runAsGroup !== undefined;
+  if (userns) args.push('--unshare-user', '--uid', String(spec.runAsUser ?? 0), '--gid', String(spec.runAsGroup ?? spec.runAsUser ?? 0));
+  args.push(spec.readOnlyRootFilesystem ? '--ro-bind' : '--bind', rootfs, '/', '--proc', '/proc', '--dev', '/dev');
+  for (const m of spec.mounts) {
+    const isDir = (await fsp.stat(m.source)).isDirectory();
+    const dest = await mountPoint(rootfs, m.destination, isDir);
+    args.push(m.readOnly ? '--ro-bind' : '--bind', m.source, dest);
+  }
+  if (spec.workingDir) { await mountPoint(rootfs, spec.workingDir, true); args.push('--chdir', spec.workingDir); }
+  args.push('--clearenv');
+  for (const [k, v] of spec.env) args.push('--setenv', k, v);
+  args.push('--json-status-fd', '3', '--', ...spec.argv);
+
+  const statusFd = openSync(statusPath(spec.dir), 'w');
+  const logFd = openSync(spec.logPath, 'a');
+  let stdinFd: number | 'ignore' = 'ignore';
+  if (spec.stdin) {
+    const fifo = stdinFifoPath(spec.dir);
+    if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+    // O_RDWR: the container never sees EOF while nobody is attached.
+    stdinFd = openSync(fifo, fsc.O_RDWR);
+  }
+  const out = logShim(logFd, 'stdout');
+  const err = logShim(logFd, 'stderr');
+  const child = spawn('bwrap', args, { stdio: [stdinFd, out.stdin!, err.stdin!, statusFd], detached: true });
+  // The parent keeps no end of any pipe: the sandbox and its log shims live on without us.
+  for (const c of [out, err]) { c.stdin!.destroy(); c.unref(); }
+  closeSync(statusFd); closeSync(logFd); if (typeof stdinFd === 'number') closeSync(stdinFd);
+  child.unref();
+  // Reap it if we are still its parent when it exits (otherwise init does).
+  child.on('exit', () => {});
+  const pid = child.pid;
+  if (!pid) throw new Error('failed to start bwrap');
+  const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString(), userns };
+  await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
+  await waitForChildPid(spec.dir, pid, state.bwrapStart);
+  return state;
+}
+
+async function waitForChildPid(dir: string, pid: number, start: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (readStatus(dir).childPid) return;
+    if (!isSameProcessAlive(pid, start)) return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function readStatus(dir: string): { childPid?: number; exitCode?: number } {
+  const out: { childPid?: number; exitCode?: number } = {};
+  let text = '';
+  try { text = readFileSync(statusPath(dir), 'utf8'); } catch { return out; }
+  // bwrap writes several JSON documents, not always newline-separated.
+  for (const m of text.matchAll(/\{[^{}]*\}/g)) {
+    try {
+      const o = JSON.parse(m[0]) as Record<string, number>;
+      if (o['child-pid'] !== undefined) out.childPid = o['child-pid'];
+      if (o['exit-code'] !== undefined) out.exitCode = o['exit-code'];
+    } catch { /* partial write */ }
+  }
+  return out;
+}
+
+export function readSandboxState(dir: string): SandboxState | undefined {
+  try { return JSON.parse(readFileSync(statePath(dir), 'utf8')) as SandboxState; } catch { return undefined; }
+}
+
+export function isRunning(st: SandboxState): boolean { return isSameProcessAlive(st.bwrapPid, st.bwrapStart); }
+
+/** The exit of a sandbox that is no longer running (137 when it died without saying, as after SIGKILL). */
+export function sandboxExit(dir: string): SandboxExit {
+  const s = readStatus(dir);
+  let finishedAt = new Date().toISOString();
+  try { finishedAt = statSync(statusPath(dir)).mtime.toISOString(); } catch { /* keep now */ }
+  return { exitCode: s.exitCode ?? 137, finishedAt };
+}
+
+/** The host pid of the container's main process (pid 2 inside, under bwrap's pid-1 reaper). */
+export function mainPid(dir: string): number | undefined {
+  const reaper = readStatus(dir).childPid;
+  if (!reaper) return undefined;
+  return childrenOf(reaper)[0] ?? reaper;
+}
+
+/** The pid whose namespaces and root `exec` enters (bwrap's reaper: pid 1 of the sandbox). */
+export function namespacePid(dir: string): number | undefined { return readStatus(dir).childPid; }
+
+/** SIGTERM to the main process, SIGKILL to the whole sandbox after graceMs. Resolves once it is gone. */
+export async function stopSandbox(dir: string, st: SandboxState, graceMs: number): Promise<void> {
+  if (isRunning(st)) {
+    const main = mainPid(dir);
+    if (main && graceMs > 0) signal(main, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isRunning(st) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (isRunning(st)) {
+      const reaper = readStatus(dir).childPid;
+      if (reaper) signal(reaper, 'SIGKILL');
+      signal(st.bwrapPid, 'SIGKILL');
+      for (let i = 0; i < 250 && isRunning(st); i++) await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Unmounts the overlay root and removes the instance's writable layer. */
+export async function removeSandbox(dir: string): Promise<void> {
+  await unmountIfMounted(rootfsOf(dir));
+  await fsp.rm(dir, { recursive: true, force: true });
+}
