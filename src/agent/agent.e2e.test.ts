@@ -270,10 +270,12 @@ test('kubectl cp (tar over exec) and exec -it with a pty', async () => {
 });
 
 test('kill -9 of an agent process: the next agent re-adopts its pods, data intact, no duplicates', async () => {
-  const script = path.join(import.meta.dirname, 'testing/agent-process.ts');
+  // Runs from src (tsx) and from dist (compiled): pick the sibling file of the same kind.
+  const fromTs = import.meta.url.endsWith('.ts');
+  const script = path.join(import.meta.dirname, `testing/agent-process.${fromTs ? 'ts' : 'js'}`);
   const nodeRoot = path.join(c.dir, 'nodes/proc');
   const start = () => new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script, c.kubeconfig, 'proc', nodeRoot, path.join(c.dir, '..', 'stowage-test-images'), c.kubeletToken], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [...(fromTs ? ['--import', 'tsx'] : []), script, c.kubeconfig, 'proc', nodeRoot, path.join(c.dir, '..', 'stowage-test-images'), c.kubeletToken], { stdio: ['ignore', 'pipe', 'inherit'] });
     p.stdout!.once('data', (d: Buffer) => (d.toString().startsWith('ready') ? resolve(p) : reject(new Error(d.toString()))));
     p.once('exit', (code) => reject(new Error(`agent exited ${code}`)));
   });
