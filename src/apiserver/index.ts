@@ -3,7 +3,7 @@
 import type { Datastore } from '../datastore/types.js';
 import type { Client } from '../client/types.js';
 import { allKinds } from '../registry/kinds/index.js';
-import { isAlreadyExists } from '../api/errors.js';
+import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import { ResourceTable } from './resources.js';
 import { WatchCache } from './store/watchcache.js';
 import { Store } from './store/store.js';
@@ -11,6 +11,9 @@ import { Api } from './api.js';
 import { loadCodec, type Codec } from './codec-bridge.js';
 import { mutatingPlugins, validatingPlugins } from './admission/index.js';
 import { IMMORTAL_NAMESPACES } from './admission/namespace-lifecycle.js';
+
+/** The ClusterIP of the default `kubernetes` Service (k3s uses the same range, 10.43.0.0/16). */
+const KUBERNETES_SERVICE_IP = '10.43.0.1';
 import { podStorageHooks } from './special/pods.js';
 import { namespaceStorageHooks } from './special/namespaces.js';
 import { ADMIN_USER, makeContext, type UserInfo } from './context.js';
@@ -69,6 +72,21 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         } catch (e) {
           if (!isAlreadyExists(e)) throw e;
         }
+      }
+    }
+    // The `kubernetes` Service every cluster has in default, at the first address of the service range.
+    // Upstream: pkg/controlplane/controller/kubernetesservice
+    const svcs = table.lookup('', 'v1', 'services');
+    const exists = svcs && await store.get(svcs, 'default', 'kubernetes').then(() => true, (e: unknown) => { if (isNotFound(e)) return false; throw e; });
+    if (svcs && !exists) {
+      try {
+        await store.create(svcs, 'default', {
+          apiVersion: 'v1', kind: 'Service',
+          metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+          spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None' },
+        }, makeContext(ADMIN_USER, now(), { fieldManager: 'kube-apiserver' }));
+      } catch (e) {
+        if (!isAlreadyExists(e)) throw e;
       }
     }
   })();
