@@ -5,6 +5,7 @@ import { registerServer } from './server.js';
 import { registerAgent } from './agent.js';
 import { registerImage } from './image.js';
 import { registerWhy } from './why.js';
+import { registerBench } from './bench.js';
 import { connectFromKubeconfig } from './connect.js';
 import { KUBERNETES_VERSION, stowageVersion } from './version.js';
 
@@ -20,5 +21,6 @@ export async function main(argv: string[]): Promise<void> {
   registerAgent(program);
   registerImage(program);
   registerWhy(program, connectFromKubeconfig);
+  registerBench(program);
   await program.parseAsync(argv);
 }

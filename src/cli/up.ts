@@ -8,6 +8,7 @@ import { startControlPlane, kubeconfigPath } from './control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { startNodeAgent } from '../agent/index.js';
 import { ensureBuiltinImages } from '../agent/images/store.js';
+import { buildFioImage } from '../agent/images/fio-image.js';
 import { waitForNodesReady } from './wait-ready.js';
 import { onShutdown } from './shutdown.js';
 
@@ -51,6 +52,8 @@ export async function up(o: UpOptions): Promise<void> {
 
   const imageDir = join(o.dataDir, 'images');
   await ensureBuiltinImages(imageDir);
+  // The `fio` image (the host's fio and its libraries) for `stowage bench fio`; built beside node start-up.
+  const fioImage = buildFioImage(imageDir).catch((err: unknown) => say(`fio image not built: ${err instanceof Error ? err.message : String(err)}`));
   const nodes = [
     ...(o.controlPlane ? [{ name: o.controlPlane, controlPlane: true }] : []),
     ...o.nodes.map((name) => ({ name, controlPlane: false })),
@@ -66,7 +69,7 @@ export async function up(o: UpOptions): Promise<void> {
     taints: n.controlPlane ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : [],
     log: componentLog(logger, `agent/${n.name}`),
   })));
-  await waitForNodesReady(cp.client(), nodes.map((n) => n.name), 30_000);
+  await Promise.all([waitForNodesReady(cp.client(), nodes.map((n) => n.name), 30_000), fioImage]);
   say(`${nodes.length} node(s) Ready: ${nodes.map((n) => n.name).join(', ')} (${Math.round(performance.now() - t0)} ms)`);
 
   const kubeconfig = kubeconfigPath(o.dataDir);
