@@ -9,6 +9,7 @@ import path from 'node:path';
 import { R } from '../api/gvr.js';
 import type { KObject } from '../api/object.js';
 import { startTestCluster, type TestCluster } from './testing/cluster.js';
+import { isMountPoint } from './runtime/mount.js';
 
 let c: TestCluster;
 const KUBECTL_129 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.29';
@@ -71,9 +72,36 @@ test('seed-000 fortune: shared emptyDir, read-only mount, Memory tmpfs, exec ove
   assert.match(m.out, /^tmpfs \/cache tmpfs .*size=16384k/);
   const h = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'hostname']);
   assert.equal(h.out, 'fortune\n');
-  // nginx = busybox httpd on port 80 in the node's network
-  const body = await new Promise<string>((resolve, reject) => http.get('http://127.0.0.1:80/index.html', (res) => { let s = ''; res.on('data', (d) => (s += d)); res.on('end', () => resolve(s)); }).on('error', reject));
-  assert.match(body, /\d{2}:\d{2}:\d{2}/);
+  // nginx = busybox httpd on port 80 of the pod's own network namespace: the other container reaches it
+  // on 127.0.0.1, the node's port 80 stays free.
+  const viaLo = await kubectl(['exec', 'fortune', '-c', 'html-generator', '--', 'wget', '-qO-', 'http://127.0.0.1:80/index.html']);
+  assert.match(viaLo.out, /^\w{3} \w{3} +\d+ \d{2}:\d{2}:\d{2} UTC \d{4}\n$/);
+  const onNode = await new Promise<string>((resolve) => http.get('http://127.0.0.1:80/index.html', () => resolve('answered')).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')));
+  assert.equal(onNode, 'ECONNREFUSED');
+});
+
+test('two pods listen on port 80 on one node; httpGet and tcpSocket probes reach the pod port', async () => {
+  await createPod('second-web', { containers: [{
+    name: 'web', image: 'nginx:alpine',
+    readinessProbe: { httpGet: { path: '/index.html', port: 80 }, periodSeconds: 1 },
+    livenessProbe: { tcpSocket: { port: 80 }, periodSeconds: 1, failureThreshold: 1 },
+  }] });
+  await running('second-web');
+  await waitFor('second-web Ready', async () => (await pod('second-web')).status.conditions.find((x: any) => x.type === 'Ready').status === 'True');
+  await new Promise((r) => setTimeout(r, 1500));
+  const p = await pod('second-web');
+  assert.equal(p.status.containerStatuses[0].restartCount, 0, 'tcpSocket liveness passes');
+  assert.equal(p.status.containerStatuses[0].state.running !== undefined, true);
+  assert.ok(isMountPoint(path.join(c.nodeRoot, 'var/lib/kubelet/pods', p.metadata.uid!, 'ns/net')), 'the pod network namespace is pinned');
+  const page = await kubectl(['exec', 'second-web', '--', 'wget', '-qO-', 'http://127.0.0.1/']);
+  assert.match(page.out, /Welcome to nginx!/);
+  // fortune's web-server still runs on its own port 80.
+  assert.equal((await pod('fortune')).status.containerStatuses.find((s: any) => s.name === 'web-server').restartCount, 0);
+  // A probe of a port nothing listens on fails with the upstream message.
+  await createPod('closed-port', { containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'], readinessProbe: { httpGet: { path: '/', port: 8081 }, periodSeconds: 1 } }] });
+  await running('closed-port');
+  const ev = await waitFor('Unhealthy', async () => (await events('closed-port')).find((e) => e.reason === 'Unhealthy'));
+  assert.equal(ev.message, 'Readiness probe failed: Get "http://127.0.0.1:8081/": dial tcp 127.0.0.1:8081: connect: connection refused');
 });
 
 test('exec exit codes, stdin, and the SPDY fallback of kubectl 1.29', async () => {
@@ -224,8 +252,11 @@ test('readiness and liveness probes: NotReady until the probe passes; liveness f
 });
 
 test('unknown image: placeholder with a Warning (default), ErrImagePull under the strict policy', async () => {
-  await createPod('ph', { containers: [{ name: 'db', image: 'postgres:16', command: ['sh', '-c', 'echo placeholder; sleep 3600'] }] });
+  await createPod('ph', { containers: [{ name: 'db', image: 'postgres:16', command: ['sh', '-c', 'echo placeholder; sleep 3600'], env: [{ name: 'STORY_FOLDER', value: 'story' }] }] });
   await running('ph');
+  // The placeholder runs on the busybox root filesystem: exec and the usual tools work (seed-003).
+  assert.deepEqual(await kubectl(['exec', 'ph', '--', 'printenv', 'STORY_FOLDER']), { code: 0, out: 'story\n' });
+  assert.equal((await kubectl(['exec', 'ph', '--', 'printenv', 'NOT_SET'])).code, 1);
   const ev = await waitFor('ImageNotPresent', async () => (await events('ph')).find((e) => e.reason === 'ImageNotPresent'));
   assert.equal(ev.type, 'Warning');
   assert.match(ev.message!, /^Image "postgres:16" is not in the node's image store/);
@@ -316,6 +347,8 @@ test('logs -f follows until the container ends; restartPolicy Never ends Succeed
   const ok = await waitFor('Succeeded', async () => { const x = await pod('job-ok'); return x.status?.phase === 'Succeeded' && x; });
   assert.equal(ok.status.containerStatuses[0].state.terminated.reason, 'Completed');
   assert.equal(ok.status.conditions.find((x: any) => x.type === 'Ready').reason, 'PodCompleted');
+  // A terminal pod keeps no sandbox: its network namespace is unpinned.
+  await waitFor('sandbox released', async () => !isMountPoint(path.join(c.nodeRoot, 'var/lib/kubelet/pods', ok.metadata.uid!, 'ns/net')));
   const bad = await waitFor('Failed', async () => { const x = await pod('job-fail'); return x.status?.phase === 'Failed' && x; });
   assert.deepEqual([bad.status.containerStatuses[0].state.terminated.exitCode, bad.status.containerStatuses[0].state.terminated.reason], [2, 'Error']);
   assert.equal(bad.status.containerStatuses[0].restartCount, 0);

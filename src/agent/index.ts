@@ -10,8 +10,9 @@ import { Informer } from '../client/informer.js';
 import type { Client } from '../client/types.js';
 import { ImageStore } from './images/store.js';
 import { sandboxAvailable, stopSandbox, readSandboxState, isRunning } from './runtime/sandbox.js';
+import { podNamespacesAvailable } from './runtime/podns.js';
 import { startKubeletServer } from './kubelet/server.js';
-import { registerNode, renewLease, updateNodeStatus, type NodeOptions } from './node.js';
+import { registerNode, renewLease, syncNodeStatus, type NodeOptions } from './node.js';
 import { PodWorker, podDirOf, type AgentContext } from './pods/worker.js';
 import { loadPodState } from './pods/state.js';
 import { tearDownPod } from './volumes/index.js';
@@ -27,12 +28,19 @@ export interface NodeAgentOptions {
   imagePolicy?: 'placeholder' | 'strict'; now?: () => Date; log?: (m: string, x?: object) => void;
   /** Simulate pods even where bubblewrap works (tests, benchmarks of the control plane). */
   simulate?: boolean;
+  /** false: pods share the node's network and IPC namespaces (as before pod namespaces; for measurements). */
+  podNamespaces?: boolean;
+  /** How often the node status is compared with the stored one (ms; upstream nodeStatusUpdateFrequency 10 s). */
+  nodeStatusUpdateMs?: number;
 }
 
 export interface NodeAgent { stop(o?: { keepPods?: boolean }): Promise<void>; kubeletPort: number }
 
 const LEASE_RENEW_MS = 10_000;
-const NODE_STATUS_MS = 60_000;
+/** Upstream nodeStatusUpdateFrequency: how often the kubelet computes its status and posts it if it changed. */
+const NODE_STATUS_UPDATE_MS = 10_000;
+/** Upstream nodeStatusReportFrequency: an unchanged status is still posted this often (upstream: 5 min). */
+const NODE_STATUS_REPORT_MS = 60_000;
 const EXIT_POLL_MS = 300;
 
 export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
@@ -40,18 +48,22 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const log = o.log ?? (() => {});
   const address = o.address ?? '127.0.0.1';
   const sandbox = o.simulate ? { ok: false, reason: 'simulation requested' } : sandboxAvailable();
+  const podNamespaces = sandbox.ok && o.podNamespaces !== false && podNamespacesAvailable();
+  if (sandbox.ok && o.podNamespaces !== false && !podNamespaces) log('pod network namespaces unavailable: pods share the node network');
   await fsp.mkdir(path.join(o.nodeRoot, 'var/lib/kubelet/pods'), { recursive: true });
   const recorder = new EventRecorder(o.client, { component: 'kubelet', host: o.nodeName }, now, (e) => log('event failed', { err: String(e) }));
   const ctx: AgentContext = {
     client: o.client, nodeName: o.nodeName, nodeRoot: o.nodeRoot, images: new ImageStore(o.imageDir), hostIP: address,
-    recorder, imagePolicy: o.imagePolicy ?? 'placeholder', simulated: sandbox.ok ? undefined : sandbox.reason, now, log,
+    recorder, imagePolicy: o.imagePolicy ?? 'placeholder', simulated: sandbox.ok ? undefined : sandbox.reason, podNamespaces, now, log,
   };
   const workers = new Map<string, PodWorker>(); // by uid
   const byName = (ns: string, name: string) => [...workers.values()].find((w) => w.pod.metadata.namespace === ns && w.pod.metadata.name === name);
 
   const server = await startKubeletServer({ token: o.kubeletToken, address, pkiDir: path.join(o.nodeRoot, 'var/lib/kubelet/pki'), findPod: byName, listPods: () => [...workers.values()], log, now });
   const nodeOpts: NodeOptions = { nodeName: o.nodeName, nodeRoot: o.nodeRoot, address, kubeletPort: server.port, labels: o.labels, taints: o.taints, sandbox, now };
-  const node = await registerNode(o.client, nodeOpts);
+  // A start that fails after the kubelet server listens must not leave it behind.
+  const abortStart = async (e: unknown): Promise<never> => { await server.close(); throw e; };
+  const node = await registerNode(o.client, nodeOpts).catch(abortStart);
   await renewLease(o.client, nodeOpts, node.metadata.uid).catch((e) => log('lease failed', { err: String(e) }));
 
   const ensureWorker = (pod: Pod): void => {
@@ -64,24 +76,30 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       w.kick();
     } else w.update(pod);
   };
-  // Upstream kubelets watch with fieldSelector spec.nodeName; a server without that selector gets the
-  // same result filtered here.
-  const fieldSelector = `spec.nodeName=${o.nodeName}`;
-  let serverFilters = true;
-  try { await o.client.list(R.pods, undefined, { fieldSelector, limit: 1 }); }
-  catch (e) { if (isStatusError(e) && e.code === 400) { serverFilters = false; log('pods fieldSelector spec.nodeName unsupported: filtering locally'); } else throw e; }
+  // Upstream kubelets watch their pods with fieldSelector spec.nodeName=<node> (pkg/kubelet/config/apiserver.go
+  // NewSourceApiserver). Only a server that rejects the selector (400 Bad Request) gets the fallback of
+  // watching all pods and filtering here; any other error fails the start as any API error does.
   const mine = (p: Pod) => p.spec?.nodeName === o.nodeName;
-  const informer = new Informer<Pod>(o.client, R.pods, serverFilters ? { fieldSelector } : {});
-  informer.addEventHandler({
-    onAdd: (p) => { if (mine(p)) ensureWorker(p); },
-    onUpdate: (_old, p) => { if (mine(p)) ensureWorker(p); },
-    onDelete: (p) => {
+  const handlers = {
+    onAdd: (p: Pod) => { if (mine(p)) ensureWorker(p); },
+    onUpdate: (_old: Pod, p: Pod) => { if (mine(p)) ensureWorker(p); },
+    onDelete: (p: Pod) => {
       // Gone from the API without our graceful path (force delete): stop at once and clean up.
       const w = workers.get(p.metadata.uid);
       if (w) void w.terminate(false, 0);
     },
-  });
-  await informer.start();
+  };
+  let informer = new Informer<Pod>(o.client, R.pods, { fieldSelector: `spec.nodeName=${o.nodeName}` });
+  informer.addEventHandler(handlers);
+  try { await informer.start(); }
+  catch (e) {
+    informer.stop();
+    if (!(isStatusError(e) && e.code === 400)) return abortStart(e);
+    log('pods fieldSelector spec.nodeName rejected: watching all pods, filtering locally', { err: e.message });
+    informer = new Informer<Pod>(o.client, R.pods, {});
+    informer.addEventHandler(handlers);
+    await informer.start().catch(abortStart);
+  }
 
   // Pods a previous run started whose object is gone: stop their sandboxes and remove their volumes.
   const known = new Set(informer.list().filter(mine).map((p) => p.metadata.uid));
@@ -101,7 +119,18 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
 
   const exitPoll = setInterval(() => { for (const w of workers.values()) w.checkExits(); }, EXIT_POLL_MS);
   const leaseTimer = setInterval(() => { void renewLease(o.client, nodeOpts, node.metadata.uid).catch((e) => log('lease failed', { err: String(e) })); }, LEASE_RENEW_MS);
-  const statusTimer = setInterval(() => { void updateNodeStatus(o.client, nodeOpts).catch((e) => log('node status failed', { err: String(e) })); }, NODE_STATUS_MS);
+  // The node status loop: post when the stored status differs from ours (say the node lifecycle controller
+  // marked us Unknown while we are alive), and at least every NODE_STATUS_REPORT_MS.
+  let lastReport = Date.now();
+  let statusBusy = false;
+  const statusTimer = setInterval(() => {
+    if (statusBusy) return;
+    statusBusy = true;
+    void syncNodeStatus(o.client, nodeOpts, Date.now() - lastReport >= NODE_STATUS_REPORT_MS)
+      .then((posted) => { if (posted) lastReport = Date.now(); })
+      .catch((e) => log('node status failed', { err: String(e) }))
+      .finally(() => { statusBusy = false; });
+  }, o.nodeStatusUpdateMs ?? NODE_STATUS_UPDATE_MS);
   for (const t of [exitPoll, leaseTimer, statusTimer]) t.unref?.();
 
   return {

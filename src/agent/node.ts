@@ -90,9 +90,38 @@ export async function registerNode(client: Client, o: NodeOptions): Promise<KObj
   return client.patch(R.nodes, undefined, o.nodeName, 'merge', { status: nodeStatus(o, existing.status as Record<string, unknown>) }, { subresource: 'status' });
 }
 
-export async function updateNodeStatus(client: Client, o: NodeOptions): Promise<void> {
+type Condition = Record<string, string>;
+const conditionKey = (c: Condition) => JSON.stringify([c.type, c.status, c.reason, c.message]);
+const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Whether the status the kubelet would post differs from the stored one, heartbeat times aside: e.g. the
+ * node lifecycle controller set Ready to Unknown while this agent is alive.
+ * Upstream: pkg/kubelet/kubelet_node_status.go nodeStatusHasChanged
+ */
+export function nodeStatusChanged(stored: Record<string, unknown> | undefined, desired: Record<string, unknown>): boolean {
+  const a = ((stored?.conditions ?? []) as Condition[]).map(conditionKey).sort();
+  const b = ((desired.conditions ?? []) as Condition[]).map(conditionKey).sort();
+  if (!sameJSON(a, b)) return true;
+  return ['capacity', 'allocatable', 'addresses', 'daemonEndpoints', 'nodeInfo'].some((k) => !sameJSON(stored?.[k], desired[k]));
+}
+
+/**
+ * One round of the kubelet's node status loop (every 10 s upstream): posts the status when it differs
+ * from the stored one or when `force` (the report period elapsed). Returns whether it posted.
+ * Upstream: pkg/kubelet/kubelet_node_status.go tryUpdateNodeStatus
+ */
+export async function syncNodeStatus(client: Client, o: NodeOptions, force: boolean): Promise<boolean> {
   const cur = await client.get(R.nodes, undefined, o.nodeName);
-  await client.patch(R.nodes, undefined, o.nodeName, 'merge', { status: nodeStatus(o, cur.status as Record<string, unknown>) }, { subresource: 'status' });
+  const stored = cur.status as Record<string, unknown> | undefined;
+  const desired = nodeStatus(o, stored);
+  if (!force && !nodeStatusChanged(stored, desired)) return false;
+  await client.patch(R.nodes, undefined, o.nodeName, 'merge', { status: desired }, { subresource: 'status' });
+  return true;
+}
+
+export async function updateNodeStatus(client: Client, o: NodeOptions): Promise<void> {
+  await syncNodeStatus(client, o, true);
 }
 
 /** Creates or renews the node's Lease (owned by the Node, so it goes with it). */

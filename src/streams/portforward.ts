@@ -11,7 +11,8 @@ import { acceptWebSocket } from './remotecommand.js';
 
 export const PF_WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 
-export function acceptPortForward(req: IncomingMessage, socket: Duplex, head: Buffer, dial: (port: number) => Duplex): void {
+/** podRef names the pod in error messages (the kubelet passes the pod sandbox's id). */
+export function acceptPortForward(req: IncomingMessage, socket: Duplex, head: Buffer, dial: (port: number) => Duplex, podRef = ''): void {
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
   let transport: Duplex;
   if (upgrade === 'websocket') {
@@ -38,8 +39,9 @@ export function acceptPortForward(req: IncomingMessage, socket: Duplex, head: Bu
     const port = Number(st.headers.port);
     const target = dial(port);
     target.on('error', (e: Error) => {
-      // Upstream: "error forwarding port %d to pod %s, uid %v: %v"
-      pairs.get(id)?.error?.end(`error forwarding port ${port} to pod: ${e.message}`);
+      // Upstream: pkg/kubelet/cri/streaming/portforward/httpstream.go "error forwarding port %d to pod %s, uid %v: %v"
+      // (the CRI streaming server knows the sandbox id only, so uid is empty)
+      pairs.get(id)?.error?.end(`error forwarding port ${port} to pod ${podRef}, uid : ${e.message}`);
       st.end();
     });
     st.pipe(target).pipe(st);

@@ -109,8 +109,33 @@ async function makeBusyboxRootfs(rootfs: string): Promise<void> {
     await fsp.mkdir(path.dirname(link), { recursive: true });
     await fsp.symlink('/bin/busybox', link).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
   }
+  await addCompatTools(rootfs);
   await fsp.writeFile(path.join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\n');
   await fsp.writeFile(path.join(rootfs, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\nwww-data:x:33:\n');
+}
+
+/**
+ * Tools people run with `kubectl exec` that Debian's busybox-static has no applet for (it leaves them to
+ * coreutils): small sh/awk stand-ins, so placeholders and built-in images answer e.g. `printenv NAME`.
+ */
+const COMPAT_TOOLS: Record<string, string> = {
+  // coreutils printenv: all variables as NAME=value, or the values of the named ones; exit 1 if one is unset.
+  'usr/bin/printenv': `#!/bin/sh
+[ $# -eq 0 ] && exec env
+exec awk 'BEGIN { rc = 0; for (i = 1; i < ARGC; i++) { if (ARGV[i] in ENVIRON) print ENVIRON[ARGV[i]]; else rc = 1 }; exit rc }' "$@"
+`,
+};
+
+/** Adds the COMPAT_TOOLS missing from rootfs (also to images built by an older version; never overwrites). */
+async function addCompatTools(rootfs: string): Promise<void> {
+  for (const [rel, body] of Object.entries(COMPAT_TOOLS)) {
+    const p = path.join(rootfs, rel);
+    if (existsSync(p) || !existsSync(path.dirname(p))) continue;
+    // Written aside and renamed: a concurrent reader (or another process doing the same) never sees half a file.
+    const tmp = `${p}.tmp-${process.pid}`;
+    await fsp.writeFile(tmp, body, { mode: 0o755 });
+    await fsp.rename(tmp, p);
+  }
 }
 
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -126,7 +151,7 @@ export async function ensureBuiltinImages(imageDir: string): Promise<void> {
   };
   for (const name of BUILTINS) {
     const dir = path.join(imageDir, slugOf(name));
-    if (existsSync(path.join(dir, 'config.json'))) continue;
+    if (existsSync(path.join(dir, 'config.json'))) { await addCompatTools(path.join(dir, 'rootfs')); continue; }
     const tmp = `${dir}.tmp-${process.pid}`;
     await fsp.rm(tmp, { recursive: true, force: true });
     await makeBusyboxRootfs(path.join(tmp, 'rootfs'));

@@ -129,8 +129,8 @@ function handleAttach(o: KubeletServerOptions, req: IncomingMessage, socket: Dup
 function handlePortForward(o: KubeletServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer, parts: string[]): void {
   const w = o.findPod(decodeURIComponent(parts[1]!), decodeURIComponent(parts[2]!));
   if (!w) throw new HttpError(404, `pods "${parts[2]}" not found`, 'NotFound');
-  // Pods share the node's network: the pod's port is the node's port.
-  acceptPortForward(req, socket, head, (port) => net.connect(port, '127.0.0.1'));
+  // The pod's port on its own loopback, inside its network namespace (the node's for hostNetwork pods).
+  acceptPortForward(req, socket, head, (port) => w.dialPort(port), w.pod.metadata.uid);
 }
 
 /** The serving certificate, made once per node (EC P-256: milliseconds, where RSA takes ~300 ms). */

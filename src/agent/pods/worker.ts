@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { parseQuantity } from '../quantity.js';
 import path from 'node:path';
 import { R } from '../../api/gvr.js';
@@ -17,6 +19,8 @@ import { normalizeRef } from '../images/store.js';
 import { startSandbox, stopSandbox, removeSandbox, isRunning, sandboxExit, namespacePid } from '../runtime/sandbox.js';
 import { containerLogPath, podLogDir } from '../runtime/logs.js';
 import type { ExecTarget } from '../runtime/exec.js';
+import { ensurePodNamespaces, podNamespacePaths, releasePodNamespaces } from '../runtime/podns.js';
+import { dialInNamespace } from '../runtime/netdial.js';
 import { setUpPodVolumes, tearDownPod, MountFailure } from '../volumes/index.js';
 import { mountsUnder, unmountIfMounted } from '../runtime/mount.js';
 import type { MountedVolume, VolumeContext } from '../volumes/types.js';
@@ -37,6 +41,8 @@ export interface AgentContext {
   imagePolicy: 'placeholder' | 'strict';
   /** Set when no sandbox can be made: pods are simulated, with this reason in an event. */
   simulated?: string;
+  /** Whether pods get network and IPC namespaces of their own (runtime/podns.ts); else they share the node's. */
+  podNamespaces: boolean;
   now: () => Date;
   log: (m: string, x?: object) => void;
 }
@@ -62,6 +68,9 @@ export class PodWorker {
   private firstSync = true;
   private finished = false;
   private onceEvents = new Set<string>();
+  /** Pinning the pod's namespaces: started with the volumes' set-up, awaited by the first container start. */
+  private nsPinning?: Promise<void>;
+  private sandboxReleased = false;
   /** Resolves when the pod has been torn down after deletion. */
   onGone?: () => void;
 
@@ -130,6 +139,18 @@ export class PodWorker {
     return { nsPid, env: s.running.env, userns: s.running.sandbox.userns, uid: s.running.uid, gid: s.running.gid };
   }
 
+  /** The pod's own network namespace, or undefined when it uses the node's network. */
+  podNetns(): string | undefined {
+    if (!this.ctx.podNamespaces || this.ctx.simulated || this.pod.spec?.hostNetwork) return undefined;
+    return podNamespacePaths(this.dir).net;
+  }
+
+  /** A connection to the pod's port on its loopback (port-forward): inside its network namespace. */
+  dialPort(port: number): Duplex {
+    const netns = this.podNetns();
+    return netns ? dialInNamespace(netns, port) : net.connect(port, '127.0.0.1');
+  }
+
   containerState(name: string): ContainerState | undefined { return this.state.containers[name] ?? this.state.init[name]; }
   isSimulated(): boolean { return !!this.ctx.simulated; }
 
@@ -151,9 +172,12 @@ export class PodWorker {
       this.checkExits();
     }
     this.state.startTime ??= this.nowIso();
-    if (this.state.terminal) { await this.pushStatus(true); return; }
+    if (this.state.terminal) { await this.releaseSandbox(); await this.pushStatus(true); return; }
 
     if (this.ctx.simulated) { await this.syncSimulated(); return; }
+
+    // The pod sandbox's namespaces are made while the volumes are set up (errors surface at container start).
+    if (this.needsPodNamespaces()) this.pinNamespaces().catch(() => {});
 
     // Volumes (re-run for configMap/secret/downwardAPI/projected content every 10 s).
     const vctx: VolumeContext = { client: this.ctx.client, nodeRoot: this.ctx.nodeRoot, podDir: this.dir, pod, nodeName: this.ctx.nodeName, hostIP: this.ctx.hostIP };
@@ -212,6 +236,7 @@ export class PodWorker {
       }
     }
     await this.save();
+    if (this.state.terminal) await this.releaseSandbox();
     await this.pushStatus(true);
     if (nextWake !== Infinity) this.kick(Math.max(50, Math.min(nextWake - Date.now(), this.hasSizedEmptyDirs() ? 5000 : Infinity)));
     else if (this.hasRefreshVolumes() || this.hasSizedEmptyDirs()) this.kick(this.hasSizedEmptyDirs() ? 5000 : 10_000);
@@ -357,13 +382,21 @@ export class PodWorker {
     const dir = path.join(this.dir, 'containers', c.name, String(n));
     const hostname = pod.spec?.hostname ?? pod.metadata.name;
     const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) } as { runAsUser?: number; runAsGroup?: number; readOnlyRootFilesystem?: boolean };
+    let join: { net?: string; ipc?: string };
+    try { join = await this.podSandboxNamespaces(); }
+    catch (e) {
+      // Upstream: kuberuntime_manager.go SyncPod → FailedCreatePodSandBox; the container stays ContainerCreating.
+      this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(e as Error).message}`);
+      s.waiting = { reason: 'ContainerCreating' };
+      return false;
+    }
     await removeSandbox(dir).catch(() => {});
     try {
       const sandbox = await startSandbox({
         dir, lowerdir: img.rootfs, argv, env, workingDir: c.workingDir || img.config.WorkingDir || undefined, hostname,
         etcFiles: { hosts: this.hostsFile(hostname), hostname: hostname + '\n', 'resolv.conf': this.resolvConf() },
         mounts, readOnlyRootFilesystem: !!sc.readOnlyRootFilesystem, runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup,
-        stdin: !!c.stdin, logPath: containerLogPath(this.logDir, c.name, n),
+        stdin: !!c.stdin, logPath: containerLogPath(this.logDir, c.name, n), join,
       });
       this.event('Normal', 'Created', `Created container ${c.name}`, c, isInit);
       this.event('Normal', 'Started', `Started container ${c.name}`, c, isInit);
@@ -380,6 +413,41 @@ export class PodWorker {
       this.event('Warning', 'Failed', `Error: ${msg}`, c, isInit);
       return false;
     }
+  }
+
+  /**
+   * The pod's network and IPC namespaces for its containers to join (made on first use, found again after
+   * an agent restart); hostNetwork/hostIPC keep the node's.
+   */
+  private async podSandboxNamespaces(): Promise<{ net?: string; ipc?: string }> {
+    const spec = this.pod.spec;
+    if (!this.needsPodNamespaces()) return {};
+    await this.pinNamespaces();
+    const p = podNamespacePaths(this.dir);
+    return { net: spec?.hostNetwork ? undefined : p.net, ipc: spec?.hostIPC ? undefined : p.ipc };
+  }
+
+  /**
+   * A terminal pod (all containers done for good) keeps no sandbox: unpin its namespaces, as the kubelet
+   * stops the pod sandbox. Upstream: kuberuntime_manager.go KillPod → StopPodSandbox
+   */
+  private async releaseSandbox(): Promise<void> {
+    if (this.sandboxReleased) return;
+    this.sandboxReleased = true;
+    await this.nsPinning?.catch(() => {}); // a pin still being made is released too
+    this.nsPinning = undefined;
+    if (this.ctx.podNamespaces && !this.ctx.simulated) await releasePodNamespaces(this.dir).catch((e) => this.ctx.log('sandbox release failed', { pod: this.key, err: String(e) }));
+  }
+
+  private needsPodNamespaces(): boolean {
+    const spec = this.pod.spec;
+    return this.ctx.podNamespaces && !this.ctx.simulated && !(spec?.hostNetwork && spec?.hostIPC);
+  }
+
+  /** Pins the namespaces once per worker (found again if a previous agent pinned them); a failure is retried. */
+  private pinNamespaces(): Promise<void> {
+    this.nsPinning ??= ensurePodNamespaces(this.dir, this.ctx.hostIP).then(() => {}, (e: unknown) => { this.nsPinning = undefined; throw e; });
+    return this.nsPinning;
   }
 
   private imageIdOf(img: ResolvedImage): string {
@@ -412,7 +480,7 @@ export class PodWorker {
         if (!s?.running || this.finished) return;
         if (kind !== 'startup' && !s.started) return;
         if (kind === 'startup' && s.started) return;
-        const r = await runProbe(probe, c, this.execTarget(c.name));
+        const r = await runProbe(probe, c, this.execTarget(c.name), this.podNetns());
         if (r.ok) { successes++; failures = 0; } else { failures++; successes = 0; }
         const label = kind[0]!.toUpperCase() + kind.slice(1);
         if (!r.ok) this.event('Warning', 'Unhealthy', `${label} probe failed: ${r.output}`, c);

@@ -1,4 +1,4 @@
-// Running a command inside a live sandbox: nsenter joins the container's mount, UTS, IPC and PID
+// Running a command inside a live sandbox: nsenter joins the container's mount, UTS, IPC, network and PID
 // namespaces (and user namespace when it has one) and its root, with the container's environment.
 // With a TTY the command runs under script(1), which gives it a pseudo-terminal.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,7 @@ import { childrenOf } from './proc.js';
 export interface ExecTarget { nsPid: number; env: Array<[string, string]>; userns: boolean; uid?: number; gid?: number }
 
 function nsenterArgs(t: ExecTarget): string[] {
-  const a = ['-t', String(t.nsPid), '-m', '-u', '-i', '-p', '-r', '-w'];
+  const a = ['-t', String(t.nsPid), '-m', '-u', '-i', '-n', '-p', '-r', '-w'];
   if (t.userns) a.push('-U', '--preserve-credentials');
   else if (t.uid !== undefined) a.push('-S', String(t.uid), '-G', String(t.gid ?? t.uid));
   return a;

@@ -1,5 +1,5 @@
-// One container = one bubblewrap sandbox: own mount, PID, UTS and IPC namespaces (the node's network),
-// root filesystem = an overlay of the image (lower, read-only) and a private writable layer, volumes
+// One container = one bubblewrap sandbox: own mount, PID and UTS namespaces; the network and IPC
+// namespaces are the pod's (runtime/podns.ts), joined with nsenter before bwrap starts; root filesystem = an overlay of the image (lower, read-only) and a private writable layer, volumes
 // bind-mounted at their mount paths. bwrap is started detached and writes its status (child pid, exit
 // code) to a file, and its stdout/stderr go through two small awk processes that write CRI log lines, so
 // a container outlives an agent crash and the restarted agent re-adopts it by pid + start time.
@@ -30,6 +30,11 @@ export interface SandboxSpec {
   /** Keep a stdin FIFO open so `attach -i` can write to the container. */
   stdin?: boolean;
   logPath: string;
+  /**
+   * The pod's pinned namespaces to join (runtime/podns.ts). Without `net` the container uses the node's
+   * network (hostNetwork); without `ipc` it gets an IPC namespace of its own.
+   */
+  join?: { net?: string; ipc?: string };
 }
 
 export interface SandboxState {
@@ -96,7 +101,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   await fsp.mkdir(spec.dir, { recursive: true });
   await fsp.mkdir(path.dirname(spec.logPath), { recursive: true });
   const rootfs = await prepareRootfs(spec);
-  const args = ['--unshare-pid', '--unshare-uts', '--unshare-ipc', '--hostname', spec.hostname];
+  const args = ['--unshare-pid', '--unshare-uts', ...(spec.join?.ipc ? [] : ['--unshare-ipc']), '--hostname', spec.hostname];
   const userns = spec.runAsUser !== undefined || spec.runAsGroup !== undefined;
   if (userns) args.push('--unshare-user', '--uid', String(spec.runAsUser ?? 0), '--gid', String(spec.runAsGroup ?? spec.runAsUser ?? 0));
   args.push(spec.readOnlyRootFilesystem ? '--ro-bind' : '--bind', rootfs, '/', '--proc', '/proc', '--dev', '/dev');
@@ -121,7 +126,10 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   }
   const out = logShim(logFd, 'stdout');
   const err = logShim(logFd, 'stderr');
-  const child = spawn('bwrap', args, { stdio: [stdinFd, out.stdin!, err.stdin!, statusFd], detached: true });
+  // nsenter joins the pod's namespaces and execs bwrap (same pid), so the sandbox starts inside them.
+  const nsJoin = [...(spec.join?.net ? [`--net=${spec.join.net}`] : []), ...(spec.join?.ipc ? [`--ipc=${spec.join.ipc}`] : [])];
+  const [cmd, cmdArgs] = nsJoin.length ? ['nsenter', [...nsJoin, '--', 'bwrap', ...args]] : ['bwrap', args];
+  const child = spawn(cmd, cmdArgs, { stdio: [stdinFd, out.stdin!, err.stdin!, statusFd], detached: true });
   // The parent keeps no end of any pipe: the sandbox and its log shims live on without us.
   for (const c of [out, err]) { c.stdin!.destroy(); c.unref(); }
   closeSync(statusFd); closeSync(logFd); if (typeof stdinFd === 'number') closeSync(stdinFd);

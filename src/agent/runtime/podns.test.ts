@@ -1,0 +1,110 @@
+// Pod network namespaces for real: containers of one pod share 127.0.0.1, two pods listen on the same
+// port, the relay into a namespace (port-forward, probes), and pinning that outlives its creator.
+// Needs root and bwrap.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync, readlinkSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureBuiltinImages, ImageStore } from '../images/store.js';
+import { startSandbox, stopSandbox, isRunning, removeSandbox, namespacePid, type SandboxSpec, type SandboxState } from './sandbox.js';
+import { execInSandbox } from './exec.js';
+import { ensurePodNamespaces, podNamespacesExist, podNamespacesAvailable, releasePodNamespaces } from './podns.js';
+import { dialInNamespace, tcpCheckInNamespace } from './netdial.js';
+import { isMountPoint, mountsUnder, unmountIfMounted } from './mount.js';
+
+let tmp: string; let images: ImageStore;
+const started: Array<{ dir: string; st: SandboxState }> = [];
+before(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'stowage-podns-'));
+  await ensureBuiltinImages(path.join(os.tmpdir(), 'stowage-test-images'));
+  images = new ImageStore(path.join(os.tmpdir(), 'stowage-test-images'));
+});
+after(async () => {
+  for (const s of started) await stopSandbox(s.dir, s.st, 0).catch(() => {});
+  for (const m of mountsUnder(tmp)) await unmountIfMounted(m);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function spec(pod: string, name: string, argv: string[], join?: SandboxSpec['join']): SandboxSpec {
+  const dir = path.join(tmp, pod, 'containers', name);
+  return { dir, lowerdir: images.resolve('busybox')!.rootfs, argv, env: [['PATH', '/bin:/usr/bin']], hostname: pod, etcFiles: {}, mounts: [], logPath: path.join(tmp, pod, 'logs', `${name}.log`), join };
+}
+async function start(s: SandboxSpec): Promise<SandboxState> { const st = await startSandbox(s); started.push({ dir: s.dir, st }); return st; }
+function run(nsPid: number, cmd: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const c = execInSandbox({ nsPid, env: [['PATH', '/bin:/usr/bin']], userns: false }, cmd);
+    let out = '';
+    c.stdout!.on('data', (d: Buffer) => (out += d)); c.stderr!.on('data', (d: Buffer) => (out += d));
+    c.on('close', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) { if (Date.now() > end) throw new Error(`timed out: ${what}`); await new Promise((r) => setTimeout(r, 20)); }
+}
+const readAll = (d: import('node:stream').Duplex, send: string) => new Promise<string>((resolve, reject) => {
+  let s = ''; d.on('data', (b: Buffer) => (s += b)); d.on('end', () => resolve(s)); d.on('error', reject); d.end(send);
+});
+const HTTPD = (port: number, body: string) => ['sh', '-c', `mkdir -p /w && echo ${body} > /w/index.html && exec httpd -f -p ${port} -h /w`];
+
+test('pinned namespaces are available here (root)', () => { assert.equal(podNamespacesAvailable(), true); });
+
+test('containers of one pod share 127.0.0.1; two pods listen on the same port; the node port stays free', async () => {
+  const [a, b] = [path.join(tmp, 'pod-a'), path.join(tmp, 'pod-b')];
+  const nsA = await ensurePodNamespaces(a);
+  const nsB = await ensurePodNamespaces(b);
+  assert.ok(isMountPoint(nsA.net) && isMountPoint(nsA.ipc));
+  const webA = spec('pod-a', 'web', HTTPD(18480, 'from-a'), nsA);
+  const webB = spec('pod-b', 'web', HTTPD(18480, 'from-b'), nsB);
+  const sidecar = spec('pod-a', 'sidecar', ['sleep', '3600'], nsA);
+  const stA = await start(webA); const stB = await start(webB); await start(sidecar);
+  const side = namespacePid(sidecar.dir)!;
+  await until('pod-a web answers its sidecar', async () => (await run(side, ['wget', '-qO-', 'http://127.0.0.1:18480/'])).out === 'from-a\n');
+  assert.ok(isRunning(stA) && isRunning(stB), 'both web servers bound port 18480');
+  // Through the relay, as port-forward connects.
+  assert.match(await readAll(dialInNamespace(nsB.net, 18480), 'GET / HTTP/1.0\r\n\r\n'), /\r\n\r\nfrom-b\n$/);
+  assert.deepEqual(await tcpCheckInNamespace(nsA.net, 18480, 1), { ok: true, output: '' });
+  assert.deepEqual(await tcpCheckInNamespace(nsA.net, 18481, 1), { ok: false, output: 'dial tcp 127.0.0.1:18481: connect: connection refused' });
+  // Nothing listens on the node's own loopback.
+  const hostConnect = await new Promise<string>((resolve) => { const s = net.connect(18480, '127.0.0.1'); s.on('connect', () => { s.destroy(); resolve('connected'); }); s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')); });
+  assert.equal(hostConnect, 'ECONNREFUSED');
+  // exec enters the pod's network namespace too: the same loopback.
+  const nsOfExec = (await run(side, ['readlink', '/proc/self/ns/net'])).out.trim();
+  const nsOfWeb = (await run(namespacePid(webA.dir)!, ['readlink', '/proc/self/ns/net'])).out.trim();
+  assert.equal(nsOfExec, nsOfWeb);
+  assert.notEqual(nsOfExec, (await run(namespacePid(webB.dir)!, ['readlink', '/proc/self/ns/net'])).out.trim());
+  assert.notEqual(nsOfExec, readlinkSync('/proc/self/ns/net'), 'not the node network');
+});
+
+test('a refused connection through the relay fails with the Go dial error', async () => {
+  const ns = await ensurePodNamespaces(path.join(tmp, 'pod-c'));
+  const d = dialInNamespace(ns.net, 18999);
+  const err = await new Promise<Error>((resolve) => { d.on('error', resolve); d.resume(); });
+  assert.equal(err.message, 'dial tcp 127.0.0.1:18999: connect: connection refused');
+  assert.equal((err as NodeJS.ErrnoException).code, 'ECONNREFUSED');
+});
+
+test('the pin outlives the process that made it, is found again, and is released by unmounting', async () => {
+  const dir = path.join(tmp, 'pod-d');
+  const ns = await ensurePodNamespaces(dir);
+  const inode = statSync(ns.net).ino;
+  assert.equal(podNamespacesExist(dir), true);
+  // A second call (as after an agent restart) keeps the same namespace.
+  await ensurePodNamespaces(dir);
+  assert.equal(statSync(ns.net).ino, inode);
+  const s = spec('pod-d', 'web', HTTPD(18480, 'from-d'), ns);
+  const st = await start(s);
+  await until('d answers', async () => { try { return /from-d/.test(await readAll(dialInNamespace(ns.net, 18480), 'GET / HTTP/1.0\r\n\r\n')); } catch { return false; } });
+  await stopSandbox(s.dir, st, 0); await removeSandbox(s.dir);
+  await releasePodNamespaces(dir);
+  assert.equal(podNamespacesExist(dir), false);
+  assert.ok(existsSync(ns.net), 'the empty pin file stays until the pod directory goes');
+});
+
+test('hostNetwork: a sandbox without a net join uses the node network', async () => {
+  const s = spec('pod-h', 'web', HTTPD(18482, 'host'), {});
+  await start(s);
+  await until('host port answers', () => new Promise<boolean>((resolve) => { const c = net.connect(18482, '127.0.0.1'); c.on('connect', () => { c.destroy(); resolve(true); }); c.on('error', () => resolve(false)); }));
+});
