@@ -64,6 +64,8 @@ function extraRows(byId: Map<string, BenchOutcome>): string[] {
   if (p) out.push(`| Pod start on one agent (${fmt(num(p.pods))} pods) | median ${fmt(num(p.median_ms))} ms, p90 ${fmt(num(p.p90_ms))} ms | < ${fmt(num(p.target_ms))} ms | ${yes(p.meets_target)} | bench/podstart.ts |`);
   const a = byId.get('api')?.result;
   if (a) out.push(`| Watch fan-out: ${fmt(num(a.watchers))} watchers × ${fmt(num(a.watch_events))} events | all ${fmt(num(a.watch_deliveries))} deliveries in ${fmt(num(a.watch_all_delivered_ms), 1)} ms | every watcher gets every event | ${num(a.watch_deliveries) === num(a.watchers) * num(a.watch_events) ? 'met' : 'not met'} | bench/api.ts |`);
+  const st = byId.get('statefulset')?.result;
+  if (st) out.push(`| 3-replica StatefulSet with volumeClaimTemplates, \`kubectl apply\` to all pods Ready (real sandboxes) | ${fmt(num(st.sts_ready_ms))} ms (median of ${st.runs}); baseline 3-replica Deployment without volumes: ${fmt(num(st.deployment_ready_ms))} ms | < ${fmt(num(st.target_ms))} ms | ${yes(st.meets_target)} | bench/statefulset.ts |`);
   const d = byId.get('datastore')?.result;
   if (d) out.push(`| Datastore LIST of 10,000 keys | ${fmt(num(d.list_10k_ms), 1)} ms | — | — | bench/datastore.ts |`);
   return out;

@@ -16,12 +16,13 @@ interface BenchSpec { id: string; args: (full: boolean) => string[]; timeoutMs: 
 
 export const BENCHES: BenchSpec[] = [
   { id: 'startup', args: () => [], timeoutMs: 180_000 },
-  { id: 'api', args: (full) => (full ? ['--full'] : ['--pvs', '10000', '--watchers', '200']), timeoutMs: 300_000 },
+  { id: 'api', args: (full) => (full ? ['--full'] : ['--pvs', '10000', '--watchers', '1000']), timeoutMs: 300_000 },
   { id: 'datastore', args: (full) => (full ? ['--seconds', '8'] : []), timeoutMs: 180_000 },
   { id: 'binding', args: (full) => (full ? ['--full'] : ['--n', '1000']), timeoutMs: 300_000 },
   { id: 'scheduling', args: () => [], timeoutMs: 180_000 },
   { id: 'podstart', args: () => [], timeoutMs: 180_000 },
   { id: 'walkthrough', args: () => [], timeoutMs: 180_000 },
+  { id: 'statefulset', args: () => [], timeoutMs: 240_000 },
   { id: 'provisioning', args: (full) => (full ? ['--full'] : ['--n', '100']), timeoutMs: 600_000 },
   { id: 'fio', args: (full) => (full ? ['--full'] : []), timeoutMs: 600_000 },
 ];
