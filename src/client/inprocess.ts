@@ -1,5 +1,6 @@
 // The in-process Client: calls the API server's verbs directly (same admission, validation and storage as
-// HTTP), deep-copying objects in and out so callers never alias what the server keeps.
+// HTTP). Callers never alias what the server keeps: inputs are copied (the store fills in and changes the
+// object it is given), and what comes out (reads, write results, watch events) is made for this caller alone.
 import type { GVR } from '../api/gvr.js';
 import type { KList, KObject, WatchEvent } from '../api/object.js';
 import { notFound, type Status } from '../api/errors.js';
@@ -7,8 +8,7 @@ import type { Client, DeleteOptions, ListOptions, PatchOptions, PatchType, Watch
 import type { Api } from '../apiserver/api.js';
 import type { ResourceInfo, ResourceTable } from '../apiserver/resources.js';
 import { makeContext, type RequestContext, type UserInfo } from '../apiserver/context.js';
-
-const copy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+import { deepCopy as copy } from '../apiserver/store/codec.js';
 
 export class InProcessClient implements Client {
   constructor(
@@ -49,8 +49,9 @@ export class InProcessClient implements Client {
         const api = await this.api();
         if (stopped) { resolve(); return; }
         const w = api.watch(r, this.ns(r, namespace), opts, {
-          // The cache shares event objects between watchers: every watcher gets its own copy.
-          event: (type, object) => { if (!stopped) onEvent({ type, object: copy(object) as T }); },
+          // Every watcher gets its own objects, decoded for it by the cache from the stored text (no copy here).
+          ownCopies: true,
+          event: (type, object) => { if (!stopped) onEvent({ type, object: object as T }); },
           end: () => resolve(),
         });
         stop = () => w.stop();

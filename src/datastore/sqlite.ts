@@ -7,9 +7,13 @@
 //   log  — every write ever made after the compacted revision, keyed by revision; deletes point at the
 //          version they removed (prev_rev), so delete events can carry the last value without copying it.
 //   meta — the compacted revision.
-// Each write is one transaction over kv and log. synchronous=NORMAL in WAL mode means a commit is in the
-// WAL before the call returns, so a *process* crash loses nothing; only a power loss/OS crash can lose the
-// last few commits (never corrupt the file).
+// Writes are group-committed: the writes issued while the event loop is busy are queued and run, in call
+// order, in ONE transaction when it next turns (setImmediate). Each keeps its own compare-and-swap check and
+// its own revision, fails alone (KeyExists/KeyNotFound/RevisionMismatch leave the others untouched), and is
+// acknowledged only after the commit. Reads see committed state (a write not yet acknowledged may or may not
+// be visible to a concurrent read, as with any store). synchronous=NORMAL in WAL mode means a commit is in
+// the WAL before it is acknowledged, so a *process* crash loses nothing acknowledged; only a power loss/OS
+// crash can lose the last few commits (never corrupt the file).
 //
 // One server process owns the file: the revision counter lives in memory and watches are fed in-process
 // right after each commit (no polling). A second writer would fail loudly on the log's primary key.
@@ -53,6 +57,20 @@ export const RANGE_LATEST_SQL =
   'SELECT key, value, create_rev, mod_rev FROM kv WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?';
 
 interface KvRow { key: string; value: string; create_rev: number; mod_rev: number }
+
+/** A queued write (see group commit above); `done` settles its caller's promise after the commit. */
+type QueuedWrite =
+  | { op: 'create'; key: string; value: string; done: Settle<number> }
+  | { op: 'update'; key: string; value: string; expected: number; done: Settle<number> }
+  | { op: 'delete'; key: string; expected: number | undefined; done: Settle<{ revision: number; prev: KeyValue }> };
+interface Settle<T> { resolve(v: T): void; reject(e: unknown): void }
+
+/** What one queued write did inside the batch transaction. */
+type Outcome = { ok: true; event: WatchEvent; result: unknown } | { ok: false; err: unknown };
+
+/** WAL pages between automatic checkpoints (SQLite's default is 1000): fewer, larger checkpoints cost less per write. */
+const WAL_AUTOCHECKPOINT_PAGES = 8192;
+
 interface LogRow {
   rev: number; key: string; type: 'put' | 'delete'; value: string | null; create_rev: number; prev_rev: number;
   prev_value: string | null; prev_create_rev: number | null;
@@ -74,16 +92,19 @@ export class SqliteDatastore implements Datastore {
   private closed = false;
   private readonly hub = new WatchHub();
   private readonly stmt;
-  private readonly createTx;
-  private readonly updateTx;
-  private readonly deleteTx;
+  private readonly batchTx;
   private readonly compactTx;
+  private queue: QueuedWrite[] = [];
+  private flushScheduled = false;
 
   constructor(opts: SqliteDatastoreOptions) {
     this.db = new Database(opts.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    // Truncate the WAL back to this size after a checkpoint resets it (it is reused, not regrown, otherwise).
+    this.db.pragma(`journal_size_limit = ${WAL_AUTOCHECKPOINT_PAGES * 4096 * 2}`);
     this.db.exec(SCHEMA);
     const db = this.db;
     this.stmt = {
@@ -124,25 +145,20 @@ export class SqliteDatastore implements Datastore {
     // A tombstone at the compacted revision is removed by compaction, so the log alone may end below it.
     this.rev = Math.max(this.stmt.maxRev.get()?.rev ?? 0, this.compacted);
 
-    this.createTx = db.transaction((key: string, value: string, rev: number) => {
-      if (this.stmt.insertKv.run(key, value, rev, rev).changes === 0) throw new KeyExistsError(key);
-      this.stmt.insertLog.run(rev, key, 'put', value, rev, 0);
-    });
-    this.updateTx = db.transaction((key: string, value: string, expected: number, rev: number): KvRow => {
-      const prev = this.stmt.getKv.get(key);
-      if (!prev) throw new KeyNotFoundError(key);
-      if (prev.mod_rev !== expected) throw new RevisionMismatchError(key, expected, prev.mod_rev);
-      this.stmt.updateKv.run(value, rev, key);
-      this.stmt.insertLog.run(rev, key, 'put', value, prev.create_rev, prev.mod_rev);
-      return prev;
-    });
-    this.deleteTx = db.transaction((key: string, expected: number | undefined, rev: number): KvRow => {
-      const prev = this.stmt.getKv.get(key);
-      if (!prev) throw new KeyNotFoundError(key);
-      if (expected !== undefined && prev.mod_rev !== expected) throw new RevisionMismatchError(key, expected, prev.mod_rev);
-      this.stmt.deleteKv.run(key);
-      this.stmt.insertLog.run(rev, key, 'delete', null, prev.create_rev, prev.mod_rev);
-      return prev;
+    // One batch of queued writes. A write whose check fails throws before it changes anything, so the
+    // others in the batch go on; revisions are handed out to the writes that succeed, in order.
+    this.batchTx = db.transaction((ops: QueuedWrite[]): Outcome[] => {
+      let rev = this.rev;
+      return ops.map((w): Outcome => {
+        try {
+          const event = this.apply(w, rev + 1);
+          rev++;
+          return { ok: true, event, result: w.op === 'delete' ? { revision: rev, prev: { ...event.prevKv! } } : rev };
+        } catch (err) {
+          if (err instanceof KeyExistsError || err instanceof KeyNotFoundError || err instanceof RevisionMismatchError) return { ok: false, err };
+          throw err; // anything else aborts the batch (see flush)
+        }
+      });
     });
     this.compactTx = db.transaction((revision: number) => {
       this.stmt.compactOld.run(revision, revision);
@@ -153,32 +169,73 @@ export class SqliteDatastore implements Datastore {
 
   async currentRevision(): Promise<number> { this.assertOpen(); return this.rev; }
 
-  async create(key: string, value: string): Promise<number> {
-    this.assertOpen();
-    const rev = this.rev + 1;
-    this.createTx.immediate(key, value, rev);
-    this.rev = rev;
-    this.hub.publish([{ type: 'put', kv: { key, value, createRevision: rev, modRevision: rev } }]);
-    return rev;
+  create(key: string, value: string): Promise<number> {
+    return new Promise((resolve, reject) => this.enqueue({ op: 'create', key, value, done: { resolve, reject } }));
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<number> {
-    this.assertOpen();
-    const rev = this.rev + 1;
-    const prev = this.updateTx.immediate(key, value, expectedModRevision, rev);
-    this.rev = rev;
-    this.hub.publish([{ type: 'put', kv: { key, value, createRevision: prev.create_rev, modRevision: rev }, prevKv: toKv(prev) }]);
-    return rev;
+  update(key: string, value: string, expectedModRevision: number): Promise<number> {
+    return new Promise((resolve, reject) => this.enqueue({ op: 'update', key, value, expected: expectedModRevision, done: { resolve, reject } }));
   }
 
-  async delete(key: string, expectedModRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
-    this.assertOpen();
-    const rev = this.rev + 1;
-    const prevRow = this.deleteTx.immediate(key, expectedModRevision, rev);
-    this.rev = rev;
-    const prev = toKv(prevRow);
-    this.hub.publish([{ type: 'delete', kv: { ...prev, modRevision: rev }, prevKv: prev }]);
-    return { revision: rev, prev: { ...prev } };
+  delete(key: string, expectedModRevision?: number): Promise<{ revision: number; prev: KeyValue }> {
+    return new Promise((resolve, reject) => this.enqueue({ op: 'delete', key, expected: expectedModRevision, done: { resolve, reject } }));
+  }
+
+  private enqueue(w: QueuedWrite): void {
+    if (this.closed) { w.done.reject(closedError()); return; }
+    this.queue.push(w);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits every queued write in one transaction, then publishes their events and settles their callers. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const ops = this.queue;
+    if (ops.length === 0) return;
+    this.queue = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.batchTx.immediate(ops);
+    } catch (err) {
+      if (ops.length === 1) { ops[0]!.done.reject(err); return; }
+      // An unexpected failure (I/O, a constraint) rolled the whole batch back: run each write alone so that
+      // only the one that causes it fails.
+      for (const w of ops) { this.queue.push(w); this.flush(); }
+      return;
+    }
+    const events: WatchEvent[] = [];
+    for (const o of outcomes) if (o.ok) events.push(o.event);
+    if (events.length) this.rev = events[events.length - 1]!.kv.modRevision;
+    this.hub.publish(events);
+    outcomes.forEach((o, i) => {
+      const d = ops[i]!.done as Settle<unknown>;
+      if (o.ok) d.resolve(o.result); else d.reject(o.err);
+    });
+  }
+
+  /** One write at revision `rev` inside the batch transaction; throws (changing nothing) when its check fails. */
+  private apply(w: QueuedWrite, rev: number): WatchEvent {
+    const { key } = w;
+    if (w.op === 'create') {
+      // One statement that either inserts or reports the key exists (no SELECT first).
+      if (this.stmt.insertKv.run(key, w.value, rev, rev).changes === 0) throw new KeyExistsError(key);
+      this.stmt.insertLog.run(rev, key, 'put', w.value, rev, 0);
+      return { type: 'put', kv: { key, value: w.value, createRevision: rev, modRevision: rev } };
+    }
+    const prev = this.stmt.getKv.get(key);
+    if (!prev) throw new KeyNotFoundError(key);
+    if (w.expected !== undefined && prev.mod_rev !== w.expected) throw new RevisionMismatchError(key, w.expected, prev.mod_rev);
+    const prevKv = toKv(prev);
+    if (w.op === 'update') {
+      this.stmt.updateKv.run(w.value, rev, key);
+      this.stmt.insertLog.run(rev, key, 'put', w.value, prev.create_rev, prev.mod_rev);
+      return { type: 'put', kv: { key, value: w.value, createRevision: prev.create_rev, modRevision: rev }, prevKv };
+    }
+    this.stmt.deleteKv.run(key);
+    this.stmt.insertLog.run(rev, key, 'delete', null, prev.create_rev, prev.mod_rev);
+    return { type: 'delete', kv: { ...prevKv, modRevision: rev }, prevKv };
   }
 
   async get(key: string, revision?: number): Promise<KeyValue | undefined> {
@@ -237,6 +294,7 @@ export class SqliteDatastore implements Datastore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush(); // writes already accepted are committed (and acknowledged) before the file closes
     this.closed = true;
     this.hub.closeAll(closedError());
     this.db.close();

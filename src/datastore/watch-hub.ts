@@ -32,7 +32,7 @@ export class WatchHub {
     return { cancel: () => { cancelled = true; } };
   }
 
-  /** Delivers the events of one commit (all share one revision) to the watchers whose prefix matches. */
+  /** Delivers the events of one commit (in revision order) to the watchers whose prefix matches. */
   publish(events: WatchEvent[]): void {
     for (const w of this.watchers) {
       const matching = events.filter((e) => prefixMatches(e.kv.key, w.prefix));

@@ -24,7 +24,14 @@ interface Managed { entry: ManagedFieldsEntry; set: FSet }
 
 /** BuildManagerIdentifier: manager, operation, subresource, and apiVersion for Update (not for Apply). */
 function managerKey(e: ManagedFieldsEntry): string {
-  return JSON.stringify({ manager: e.manager, operation: e.operation, ...(e.operation === 'Update' ? { apiVersion: e.apiVersion } : {}), ...(e.subresource ? { subresource: e.subresource } : {}) });
+  // The JSON of {manager, operation, apiVersion (Update only), subresource (if any)}, written out directly
+  // (members that are undefined are left out, as JSON.stringify does); conflict messages sort by it.
+  let s = '';
+  if (e.manager !== undefined) s += `,"manager":${JSON.stringify(e.manager)}`;
+  if (e.operation !== undefined) s += `,"operation":${JSON.stringify(e.operation)}`;
+  if (e.operation === 'Update' && e.apiVersion !== undefined) s += `,"apiVersion":${JSON.stringify(e.apiVersion)}`;
+  if (e.subresource) s += `,"subresource":${JSON.stringify(e.subresource)}`;
+  return `{${s.slice(1)}}`;
 }
 
 /** printManager: `"mgr"`, `"mgr" with subresource "status"`, and ` using <apiVersion>` for Update managers. */
@@ -46,7 +53,13 @@ function decodeManaged(list: ManagedFieldsEntry[] | undefined): Map<string, Mana
   return out;
 }
 
-const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+let lastTime = NaN, lastStamp = '';
+/** RFC 3339 in seconds (metav1.Time); a request's writes share one clock reading, so remember the last. */
+const rfc3339 = (d: Date): string => {
+  const t = d.getTime();
+  if (t !== lastTime) { lastStamp = d.toISOString().replace(/\.\d{3}Z$/, 'Z'); lastTime = t; }
+  return lastStamp;
+};
 
 /** Encodes and sorts as sortEncodedManagedFields: by operation (Apply first), then time, then manager. */
 function encodeManaged(managers: Map<string, Managed>): ManagedFieldsEntry[] {
@@ -71,8 +84,12 @@ const typeOf = (gvk: GVK): FieldType => {
 
 /** The fields an object sets that a manager can own, for the main resource or a subresource. */
 function ownedSetOf(obj: unknown, t: FieldType, subresource: string | undefined): FSet {
-  return stripMeta(setOf(obj, t), { keepStatus: subresource === 'status', onlyStatus: subresource === 'status' });
+  const status = subresource === 'status';
+  // Skip walking what stripMeta would drop whole anyway (status of a main resource, everything else of status).
+  return stripMeta(setOf(obj, t, status ? onlyStatusField : mainFields), { keepStatus: status, onlyStatus: status });
 }
+const onlyStatusField = (k: string) => k === 'status';
+const mainFields = (k: string) => k !== 'status' && k !== 'apiVersion' && k !== 'kind';
 
 /** Whether `path` holds a different value in `a` and `b`. A list item's own member (`k:`/`v:`) compares presence only. */
 function differs(a: unknown, b: unknown, path: FPath): boolean {
@@ -184,13 +201,14 @@ export function recordUpdate(a: { old?: KObject; updated: KObject; manager: stri
   const managers = decodeManaged(Array.isArray(sent) && sent.length ? sent : a.old?.metadata.managedFields);
   const newSet = ownedSetOf(a.updated, t, a.subresource);
   const oldSet = a.old ? ownedSetOf(a.old, t, a.subresource) : emptySet();
-  const changed = configSetOf(members(newSet).filter((p) => !a.old || !has(oldSet, p) || differs(a.old, a.updated, p)));
+  const changed = a.old ? changedMembers(newSet, oldSet, a.old, a.updated) : difference(newSet, undefined);
   const removed = difference(oldSet, newSet);
   const me: ManagedFieldsEntry = { manager: a.manager, operation: 'Update', apiVersion: apiVersionOf(a.gvk), time: rfc3339(a.now), ...(a.subresource ? { subresource: a.subresource } : {}) };
   const myKey = managerKey(me);
   for (const [k, m] of managers) {
-    m.set = difference(m.set, removed);
-    if (k !== myKey) m.set = difference(m.set, changed);
+    // Every manager loses the removed fields, the others also what this update changed. difference() also
+    // normalises a decoded set (drops nodes that lead to no member), so it runs even when nothing is taken.
+    m.set = difference(m.set, removed, k !== myKey ? changed : undefined);
   }
   if (!isEmpty(changed)) {
     const prev = managers.get(myKey)?.set ?? emptySet();
@@ -199,4 +217,42 @@ export function recordUpdate(a: { old?: KObject; updated: KObject; manager: stri
   const encoded = encodeManaged(managers);
   if (encoded.length) a.updated.metadata.managedFields = encoded;
   else delete a.updated.metadata.managedFields;
+}
+
+/**
+ * The members of `newSet` an update changed: new to `oldSet`, or holding a different value (a list item's own
+ * member compares presence only). One walk over the trie carrying the values at each node, instead of a
+ * lookup from the root per member path; the same answers as `differs` for every member.
+ */
+function changedMembers(newSet: FSet, oldSet: FSet, oldObj: unknown, newObj: unknown): FSet {
+  return changedBelow(newSet, oldSet, oldObj, newObj, '') ?? emptySet();
+}
+function changedBelow(n: FSet, o: FSet | undefined, ov: unknown, nv: unknown, last: string): FSet | undefined {
+  let member = false;
+  if (n.member) {
+    if (!o?.member) member = true;
+    else if (last.startsWith('k:') || last.startsWith('v:')) member = (ov === undefined) !== (nv === undefined);
+    else member = (ov === undefined) !== (nv === undefined) || !sameJson(ov ?? null, nv ?? null);
+  }
+  const out: FSet = { member, children: new Map() };
+  for (const [e, c] of n.children) {
+    const d = changedBelow(c, o?.children.get(e), step(ov, e), step(nv, e), e);
+    if (d) out.children.set(e, d);
+  }
+  return out.member || out.children.size ? out : undefined;
+}
+
+/** One step of valueAt. */
+function step(cur: unknown, e: string): unknown {
+  if (cur === undefined || cur === null) return undefined;
+  if (e.startsWith('f:')) return isObj(cur) ? cur[e.slice(2)] : undefined;
+  if (Array.isArray(cur)) return cur[findItem(cur, e)];
+  return undefined;
+}
+
+/** canonicalJson(a) === canonicalJson(b), without serialising scalars (JSON scalars are equal iff ===). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return canonicalJson(a) === canonicalJson(b);
 }

@@ -4,6 +4,7 @@ import { R } from '../../api/gvr.js';
 import type { KObject } from '../../api/object.js';
 import { StatusError } from '../../api/errors.js';
 import { memoryServer } from '../testing/harness.js';
+import { objectKey } from '../resources.js';
 
 async function rejects(p: Promise<unknown>, code: number, message: string | RegExp): Promise<StatusError> {
   try { await p; } catch (e) {
@@ -205,5 +206,70 @@ test('Service clusterIP allocation from 10.43.0.0/16; headless kept', async () =
   assert.match((svc.spec as { clusterIP: string }).clusterIP, /^10\.43\.\d+\.\d+$/);
   const h = await c.create(R.services, 'default', { metadata: { name: 'h' }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } });
   assert.equal((h.spec as { clusterIP: string }).clusterIP, 'None');
+  await s.close();
+});
+
+// ---- updates that start from the watch cache (upstream GuaranteedUpdate with cachedExistingObject) ----
+
+/** An API server over a memory datastore whose reads of single keys are counted. */
+async function countingServer() {
+  const { createMemoryDatastore } = await import('../../datastore/memory.js');
+  const { createApiServer } = await import('../index.js');
+  const { makeContext, ADMIN_USER } = await import('../context.js');
+  const ds = createMemoryDatastore();
+  const reads = { n: 0 };
+  const get = ds.get.bind(ds);
+  ds.get = (key, revision) => { reads.n++; return get(key, revision); };
+  const s = createApiServer({ datastore: ds });
+  await s.ready();
+  const store = s.internals.store();
+  const r = s.internals.table.forGVR(R.configmaps)!;
+  const ctx = () => makeContext(ADMIN_USER, new Date(), { fieldManager: 'test' });
+  return { s, ds, reads, store, r, ctx };
+}
+
+test('an update naming the version the watch cache holds skips the datastore read; the result is the same', async () => {
+  const { s, reads, store, r, ctx } = await countingServer();
+  const a = await store.create(r, 'default', { metadata: { name: 'c' }, data: { k: '1' } }, ctx());
+  await new Promise((res) => setImmediate(res)); // the cache has seen the create
+  reads.n = 0;
+  const b = (await store.update(r, 'default', 'c', { metadata: { name: 'c', resourceVersion: a.metadata.resourceVersion }, data: { k: '2' } }, ctx())).obj;
+  assert.equal(reads.n, 0);
+  assert.deepEqual(await store.get(r, 'default', 'c'), b);
+  assert.equal(b.metadata.uid, a.metadata.uid);
+  assert.deepEqual(b.data, { k: '2' });
+  assert.ok(Number(b.metadata.resourceVersion) > Number(a.metadata.resourceVersion));
+  await s.close();
+});
+
+test('a stale watch cache gives what a datastore read would: 409 for a changed object (even if invalid), 404 for a deleted one', async () => {
+  const { s, ds, store, r, ctx } = await countingServer();
+  const a = await store.create(r, 'default', { metadata: { name: 'c' }, data: { k: '1' } }, ctx());
+  await new Promise((res) => setImmediate(res));
+  const key = objectKey(r, 'default', 'c');
+  const cur = (await ds.get(key))!;
+  // Written behind the cache's back: the cache learns of it only on a later microtask, after update() looked.
+  void ds.update(key, cur.value.replace('"1"', '"x"'), cur.modRevision);
+  const stale = store.update(r, 'default', 'c', { metadata: { name: 'c', resourceVersion: a.metadata.resourceVersion }, data: { k: '2' } }, ctx());
+  await rejects(stale, 409, 'Operation cannot be fulfilled on configmaps "c": the object has been modified; please apply your changes to the latest version and try again');
+  // Invalid on top of stale: the answer is still the conflict, as a fresh read would have found first.
+  await new Promise((res) => setImmediate(res));
+  const now = (await ds.get(key))!;
+  void ds.update(key, now.value, now.modRevision);
+  const bad = store.update(r, 'default', 'c', { metadata: { name: 'c', resourceVersion: String(now.modRevision), labels: { 'bad key!': 'v' } } }, ctx());
+  await rejects(bad, 409, /the object has been modified/);
+  await new Promise((res) => setImmediate(res));
+  const last = (await ds.get(key))!;
+  void ds.delete(key);
+  await rejects(store.update(r, 'default', 'c', { metadata: { name: 'c', resourceVersion: String(last.modRevision) }, data: {} }, ctx()), 404, 'configmaps "c" not found');
+  await s.close();
+});
+
+test('an invalid update from a current watch cache is the validation error', async () => {
+  const { s, store, r, ctx } = await countingServer();
+  const a = await store.create(r, 'default', { metadata: { name: 'c' }, data: { k: '1' } }, ctx());
+  await new Promise((res) => setImmediate(res));
+  await rejects(store.update(r, 'default', 'c', { metadata: { name: 'c', resourceVersion: a.metadata.resourceVersion, labels: { 'bad key!': 'v' } } }, ctx()), 422,
+    /^ConfigMap "c" is invalid: metadata.labels: Invalid value: "bad key!"/);
   await s.close();
 });

@@ -140,3 +140,24 @@ test('bookmarks carry the current resourceVersion when allowWatchBookmarks is se
   h1.stop(); h2.stop();
   await s.close();
 });
+
+test('watchers that own their copies (in-process clients) may change what they get without touching anyone else', async () => {
+  const s = await memoryServer();
+  const c = s.client();
+  const list = await c.list(R.configmaps, 'default');
+  const a: WatchEvent[] = [], b: WatchEvent[] = [];
+  const shared: KObject[] = [];
+  const r = s.internals.table.forGVR(R.configmaps)!;
+  const ha = c.watch(R.configmaps, 'default', { resourceVersion: list.metadata.resourceVersion }, (e) => { a.push(e); (e.object.data as Record<string, string>).k = 'changed by a'; });
+  const hb = c.watch(R.configmaps, 'default', { resourceVersion: list.metadata.resourceVersion }, (e) => b.push(e));
+  // A sink that serializes the shared object, as the HTTP layer does.
+  const hs = s.internals.store().watch(r, 'default', { resourceVersion: list.metadata.resourceVersion }, { event: (_t, o) => shared.push(o), end: () => {} });
+  const made = await c.create(R.configmaps, 'default', { metadata: { name: 'own' }, data: { k: 'v' } });
+  await eventually(() => a.length && b.length && shared.length);
+  assert.notEqual(a[0]!.object, b[0]!.object);
+  assert.deepEqual(b[0]!.object, made);
+  assert.deepEqual(shared[0], made);
+  assert.equal((a[0]!.object.data as Record<string, string>).k, 'changed by a');
+  ha.stop(); hb.stop(); hs.stop();
+  await s.close();
+});

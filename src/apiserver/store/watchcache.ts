@@ -1,7 +1,7 @@
 // The watch cache: ONE datastore watch over /registry/ fanned out in memory to every API watcher, with a
 // window of recent events so watchers can resume from a resourceVersion, and 410 Expired below it.
 // Upstream: k8s.io/apiserver/pkg/storage/cacher (cacher.go, watch_cache.go)
-import type { Datastore, Watch, WatchEvent as DsEvent } from '../../datastore/types.js';
+import type { Datastore, KeyValue, Watch, WatchEvent as DsEvent } from '../../datastore/types.js';
 import type { KObject, WatchEventType } from '../../api/object.js';
 import { gone } from '../../api/errors.js';
 import type { ResourceInfo, ResourceTable } from '../resources.js';
@@ -32,8 +32,13 @@ export class CacheEvent {
 }
 
 export interface WatchSink {
-  /** `object` is shared between watchers: serialize or copy it, never mutate it. */
+  /** `object` is shared between watchers (unless ownCopies): serialize or copy it, never mutate it. */
   event(type: WatchEventType, object: KObject): void;
+  /**
+   * Every object handed to event() is this watcher's own (decoded from the stored text for it), so the
+   * sink may keep or change it: the in-process client, which would otherwise deep-copy the shared one.
+   */
+  ownCopies?: boolean;
   /** The watch ended: timeout, stop(), or an error already sent as an ERROR event. */
   end(): void;
 }
@@ -74,6 +79,8 @@ export interface WatchCacheOptions {
 
 export class WatchCache {
   private events: CacheEvent[] = [];
+  /** The newest event in the window for each key it holds (deletes remove the key): see latest(). */
+  private newest = new Map<string, CacheEvent>();
   private head = 0; // index of the oldest kept event in `events` (compacted lazily)
   /** Every event after this revision is in the window. */
   private oldest = 0;
@@ -112,6 +119,7 @@ export class WatchCache {
         void this.ds.currentRevision().then((rev) => {
           if (this.closed) return;
           this.events = []; this.head = 0; this.oldest = rev; this.last = Math.max(this.last, rev);
+          this.newest.clear();
           this.open(rev);
         });
       },
@@ -120,6 +128,15 @@ export class WatchCache {
 
   /** The latest revision the cache has seen. */
   get revision(): number { return this.last; }
+
+  /**
+   * The stored value of `key` as of the newest event the window holds for it, if any. It may already be
+   * stale (the cache trails the datastore by a few microtasks): only a hint that a compare-and-swap checks.
+   * Upstream: cacher.go GuaranteedUpdate (cachedExistingObject).
+   */
+  latest(key: string): KeyValue | undefined {
+    return this.newest.get(key)?.raw.kv;
+  }
 
   close(): void {
     this.closed = true;
@@ -134,9 +151,12 @@ export class WatchCache {
       if (!resource) { this.last = Math.max(this.last, raw.kv.modRevision); continue; }
       const ev = new CacheEvent(raw, resource);
       this.events.push(ev);
+      if (raw.type === 'put') this.newest.set(ev.key, ev); else this.newest.delete(ev.key);
       this.last = ev.revision;
       if (this.events.length - this.head > this.window) {
-        this.oldest = this.events[this.head]!.revision;
+        const gone = this.events[this.head]!;
+        if (this.newest.get(gone.key) === gone) this.newest.delete(gone.key);
+        this.oldest = gone.revision;
         this.head++;
         if (this.head > 4096) { this.events = this.events.slice(this.head); this.head = 0; }
       }
@@ -158,7 +178,8 @@ export class WatchCache {
     if (w.exactKey ? ev.key !== w.exactKey : !ev.key.startsWith(w.keyPrefix)) return;
     const m = w.req.match;
     let type: WatchEventType = ev.type;
-    let object = ev.obj;
+    // Which stored state to send: the new one, or (a MODIFIED that leaves the selector) the previous one.
+    let sendPrev = false;
     if (m) {
       const cur = m(ev.obj);
       if (type === 'DELETED') { if (!cur) return; }
@@ -170,10 +191,14 @@ export class WatchCache {
         else if (!cur && old) {
           // Upstream: the previous content with the event's resourceVersion.
           type = 'DELETED';
-          object = { ...prev!, metadata: { ...prev!.metadata, resourceVersion: String(ev.revision) } };
+          sendPrev = true;
         } else if (!cur) return;
       }
     }
+    let object: KObject;
+    if (w.sink.ownCopies) object = decodeKV(sendPrev ? ev.raw.prevKv! : ev.raw.kv, ev.revision);
+    else if (sendPrev) object = { ...ev.prev!, metadata: { ...ev.prev!.metadata, resourceVersion: String(ev.revision) } };
+    else object = ev.obj;
     w.lastSent = ev.revision;
     try { w.sink.event(type, object); } catch { this.finish(w); }
   }
