@@ -8,7 +8,7 @@ import type { Client, DeleteOptions, ListOptions, PatchOptions, PatchType, Watch
 import type { Api } from '../apiserver/api.js';
 import type { ResourceInfo, ResourceTable } from '../apiserver/resources.js';
 import { makeContext, type RequestContext, type UserInfo } from '../apiserver/context.js';
-import { deepCopy as copy } from '../apiserver/store/codec.js';
+import { deepCopy as copy } from '../api/copy.js';
 
 export class InProcessClient implements Client {
   constructor(

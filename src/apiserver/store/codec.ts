@@ -2,6 +2,7 @@
 // always the key's modRevision and is filled in on the way out.
 import type { KeyValue } from '../../datastore/types.js';
 import type { KObject } from '../../api/object.js';
+export { deepCopy } from '../../api/copy.js';
 
 export function decodeKV(kv: KeyValue, revision = kv.modRevision): KObject {
   const obj = JSON.parse(kv.value) as KObject;
@@ -18,35 +19,6 @@ export function encodeObject(obj: KObject): string {
   try { return JSON.stringify(ordered); } finally { obj.metadata.resourceVersion = rv; }
 }
 
-/**
- * Deep copy of JSON data with the result JSON.parse(JSON.stringify(v)) would give (undefined and function
- * members dropped, in arrays null; toJSON honoured), walking the value once instead of printing and parsing
- * it: ~5x faster for API objects (and structuredClone is slower still for JSON-shaped objects of this size).
- */
-export function deepCopy<T>(v: T): T {
-  return v === undefined ? v : (jsonClone(v) as T);
-}
-
-function jsonClone(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return typeof v === 'number' && !Number.isFinite(v) ? null : v;
-  if (Array.isArray(v)) {
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i];
-      out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : jsonClone(x);
-    }
-    return out;
-  }
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v)) as unknown;
-  const out: Record<string, unknown> = {};
-  for (const k in v) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    const x = (v as Record<string, unknown>)[k];
-    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-    out[k] = jsonClone(x);
-  }
-  return out;
-}
 
 /**
  * Whether two JSON values are equal as data (member order ignored, undefined members absent), as upstream's

