@@ -15,6 +15,7 @@ import { startKubeletServer } from './kubelet/server.js';
 import { registerNode, renewLease, syncNodeStatus, type NodeOptions } from './node.js';
 import { PodWorker, podDirOf, type AgentContext } from './pods/worker.js';
 import { loadPodState } from './pods/state.js';
+import { Slots } from './pods/slots.js';
 import { tearDownPod } from './volumes/index.js';
 import type { Pod } from './pods/types.js';
 
@@ -30,6 +31,10 @@ export interface NodeAgentOptions {
   simulate?: boolean;
   /** false: pods share the node's network and IPC namespaces (as before pod namespaces; for measurements). */
   podNamespaces?: boolean;
+  /** Pods the node takes (upstream kubelet --max-pods, default 110): 1,000 pods need 10 default nodes. */
+  maxPods?: number;
+  /** Container starts in progress at once on this node (see pods/slots.ts). */
+  parallelStarts?: number;
   /** How often the node status is compared with the stored one (ms; upstream nodeStatusUpdateFrequency 10 s). */
   nodeStatusUpdateMs?: number;
 }
@@ -42,6 +47,8 @@ const NODE_STATUS_UPDATE_MS = 10_000;
 /** Upstream nodeStatusReportFrequency: an unchanged status is still posted this often (upstream: 5 min). */
 const NODE_STATUS_REPORT_MS = 60_000;
 const EXIT_POLL_MS = 300;
+/** Container starts in progress at once per node: enough to overlap one start's waits with another's work. */
+const PARALLEL_STARTS = 8;
 
 export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const now = o.now ?? (() => new Date());
@@ -55,12 +62,13 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const ctx: AgentContext = {
     client: o.client, nodeName: o.nodeName, nodeRoot: o.nodeRoot, images: new ImageStore(o.imageDir), hostIP: address,
     recorder, imagePolicy: o.imagePolicy ?? 'placeholder', simulated: sandbox.ok ? undefined : sandbox.reason, podNamespaces, now, log,
+    startSlots: new Slots(o.parallelStarts ?? PARALLEL_STARTS),
   };
   const workers = new Map<string, PodWorker>(); // by uid
   const byName = (ns: string, name: string) => [...workers.values()].find((w) => w.pod.metadata.namespace === ns && w.pod.metadata.name === name);
 
   const server = await startKubeletServer({ token: o.kubeletToken, address, pkiDir: path.join(o.nodeRoot, 'var/lib/kubelet/pki'), findPod: byName, listPods: () => [...workers.values()], log, now });
-  const nodeOpts: NodeOptions = { nodeName: o.nodeName, nodeRoot: o.nodeRoot, address, kubeletPort: server.port, labels: o.labels, taints: o.taints, sandbox, now };
+  const nodeOpts: NodeOptions = { nodeName: o.nodeName, nodeRoot: o.nodeRoot, address, kubeletPort: server.port, labels: o.labels, taints: o.taints, sandbox, now, maxPods: o.maxPods };
   // A start that fails after the kubelet server listens must not leave it behind.
   const abortStart = async (e: unknown): Promise<never> => { await server.close(); throw e; };
   const node = await registerNode(o.client, nodeOpts).catch(abortStart);
@@ -117,7 +125,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     log('removed orphaned pod', { uid });
   }
 
-  const exitPoll = setInterval(() => { for (const w of workers.values()) w.checkExits(); }, EXIT_POLL_MS);
+  const exitPoll = setInterval(() => { for (const w of workers.values()) w.checkExits(true); }, EXIT_POLL_MS);
   const leaseTimer = setInterval(() => { void renewLease(o.client, nodeOpts, node.metadata.uid).catch((e) => log('lease failed', { err: String(e) })); }, LEASE_RENEW_MS);
   // The node status loop: post when the stored status differs from ours (say the node lifecycle controller
   // marked us Unknown while we are alive), and at least every NODE_STATUS_REPORT_MS.

@@ -19,7 +19,11 @@ export interface NodeOptions {
   taints?: Array<{ key: string; value?: string; effect: string }>;
   sandbox: { ok: boolean; reason?: string };
   now: () => Date;
+  /** Pods this node takes (capacity and allocatable `pods`). Upstream: KubeletConfiguration maxPods, default 110. */
+  maxPods?: number;
 }
+
+export const DEFAULT_MAX_PODS = 110;
 
 const goArch = (): string => ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch] ?? process.arch;
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -46,7 +50,7 @@ export function nodeStatus(o: NodeOptions, prev?: Record<string, unknown>): Reco
   let storageKi = 0;
   try { const s = statfsSync(o.nodeRoot); storageKi = Math.floor((s.blocks * s.bsize) / 1024); } catch { /* unknown */ }
   const memKi = Math.floor(os.totalmem() / 1024);
-  const capacity = { cpu: String(os.cpus().length), 'ephemeral-storage': `${storageKi}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${memKi}Ki`, pods: '110' };
+  const capacity = { cpu: String(os.cpus().length), 'ephemeral-storage': `${storageKi}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${memKi}Ki`, pods: String(o.maxPods ?? DEFAULT_MAX_PODS) };
   const prevConds = (prev?.conditions ?? []) as Array<Record<string, string>>;
   const c = (type: string, status: string, reason: string, message: string) => {
     const old = prevConds.find((x) => x.type === type);

@@ -22,11 +22,12 @@ import type { ExecTarget } from '../runtime/exec.js';
 import { ensurePodNamespaces, podNamespacePaths, releasePodNamespaces } from '../runtime/podns.js';
 import { dialInNamespace } from '../runtime/netdial.js';
 import { setUpPodVolumes, tearDownPod, MountFailure } from '../volumes/index.js';
-import { mountsUnder, unmountIfMounted } from '../runtime/mount.js';
+import { mountsUnderShared, unmountAll } from '../runtime/mount.js';
 import type { MountedVolume, VolumeContext } from '../volumes/types.js';
 import { prepareSubPath, cleanSubPaths, SubPathError } from '../volumes/subpath.js';
 import { containerArgv, containerEnv, expand, ConfigError } from './env.js';
 import { buildPodStatus } from './status.js';
+import type { Slots } from './slots.js';
 import { runProbe } from './probes.js';
 import { loadPodState, newContainerState, savePodState, type ContainerState, type Instance, type PodState } from './state.js';
 import type { Container, Pod } from './types.js';
@@ -45,10 +46,14 @@ export interface AgentContext {
   podNamespaces: boolean;
   now: () => Date;
   log: (m: string, x?: object) => void;
+  /** Bounds the container starts in progress on this node (FIFO); unbounded when absent. */
+  startSlots?: Slots;
 }
 
 const MAX_BACKOFF_MS = 300_000;
 const INITIAL_BACKOFF_MS = 10_000;
+/** How often the exit poll also looks at sandboxes whose exit the child process reports (a safety net). */
+const FULL_EXIT_CHECK_MS = 5_000;
 const IDLE_ARGV = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
 
 const specKey = (p: Pod) => JSON.stringify([p.spec, p.metadata.deletionTimestamp, p.metadata.deletionGracePeriodSeconds, p.metadata.labels, p.metadata.annotations]);
@@ -71,6 +76,9 @@ export class PodWorker {
   /** Pinning the pod's namespaces: started with the volumes' set-up, awaited by the first container start. */
   private nsPinning?: Promise<void>;
   private sandboxReleased = false;
+  /** Instance dirs of sandboxes this process started and is still the parent of: their exit is reported. */
+  private exitWatched = new Set<string>();
+  private lastFullExitCheck = 0;
   /** Resolves when the pod has been torn down after deletion. */
   onGone?: () => void;
 
@@ -109,11 +117,19 @@ export class PodWorker {
 
   get key(): string { return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`; }
 
-  /** Looks for containers that exited (also ones that exited while the agent was down). */
-  checkExits(): void {
+  /**
+   * Looks for containers that exited (also ones that exited while the agent was down). The agent's poll
+   * (`poll`) skips the sandboxes this process started, whose exit it hears at once from the child process,
+   * except every FULL_EXIT_CHECK_MS as a safety net: with a thousand pods the poll was reading a thousand
+   * /proc files every 300 ms.
+   */
+  checkExits(poll = false): void {
+    const skipWatched = poll && Date.now() - this.lastFullExitCheck < FULL_EXIT_CHECK_MS;
+    if (poll && !skipWatched) this.lastFullExitCheck = Date.now();
     let changed = false;
     for (const m of [this.state.init, this.state.containers]) {
       for (const [name, s] of Object.entries(m)) {
+        if (skipWatched && s.running && this.exitWatched.has(s.running.dir)) continue;
         if (s.running && !s.running.placeholder && !this.ctx.simulated && !isRunning(s.running.sandbox)) { void this.recordExit(name, s); changed = true; }
       }
     }
@@ -299,7 +315,7 @@ export class PodWorker {
       return s.backoffUntil;
     }
     const restarting = !!s.lastTerm;
-    const ok = await this.startContainer(c, s, isInit);
+    const ok = this.ctx.startSlots ? await this.ctx.startSlots.run(() => this.startContainer(c, s, isInit)) : await this.startContainer(c, s, isInit);
     if (ok && restarting) {
       s.backoffMs = s.backoffMs ? Math.min(s.backoffMs * 2, MAX_BACKOFF_MS) : INITIAL_BACKOFF_MS;
       s.backoffUntil = Date.now() + s.backoffMs;
@@ -391,8 +407,10 @@ export class PodWorker {
       return false;
     }
     await removeSandbox(dir).catch(() => {});
+    this.exitWatched.add(dir); // before the start: a container may exit before startSandbox returns
     try {
       const sandbox = await startSandbox({
+        onExit: () => { this.exitWatched.delete(dir); if (!this.finished) this.checkExits(); },
         dir, lowerdir: img.rootfs, argv, env, workingDir: c.workingDir || img.config.WorkingDir || undefined, hostname,
         etcFiles: { hosts: this.hostsFile(hostname), hostname: hostname + '\n', 'resolv.conf': this.resolvConf() },
         mounts, readOnlyRootFilesystem: !!sc.readOnlyRootFilesystem, runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup,
@@ -408,6 +426,7 @@ export class PodWorker {
       this.startProbes(c, isInit);
       return true;
     } catch (e) {
+      this.exitWatched.delete(dir);
       const msg = (e as Error).message;
       s.waiting = { reason: 'RunContainerError', message: msg };
       this.event('Warning', 'Failed', `Error: ${msg}`, c, isInit);
@@ -589,7 +608,7 @@ export class PodWorker {
     await Promise.all(stops);
     // Leave no mounts behind (overlay roots, tmpfs, subPath binds): like a reboot, Memory emptyDirs
     // start empty next time, disk volumes keep their data.
-    for (const mp of mountsUnder(this.dir)) await unmountIfMounted(mp);
+    await unmountAll(await mountsUnderShared(this.dir));
   }
 
   /** Agent shutdown with keepPods: stop timers only, leave processes running for the next agent. */

@@ -6,15 +6,15 @@
 // outlives the agent), and unmounting the files (tearDownPod, or the full agent stop that unmounts
 // everything under the pod) releases them once no process uses them.
 // Upstream: the CRI RunPodSandbox (pause container, netns via CNI); kubelet pkg/kubelet/kuberuntime/kuberuntime_sandbox.go
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { promises as fsp, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { isMountPoint, unmountIfMounted } from './mount.js';
+import { isMountPoint, unmountAll } from './mount.js';
+import { runCommand } from './spawner.js';
 
-const run = promisify(execFile);
+const run = runCommand;
 const BUSYBOX = '/usr/bin/busybox';
 
 export interface PodNamespaces { net: string; ipc: string }
@@ -77,6 +77,5 @@ export async function ensurePodNamespaces(podDir: string, podIP?: string): Promi
 /** Unpins the pod's namespaces (the kernel frees them when their last process is gone). */
 export async function releasePodNamespaces(podDir: string): Promise<void> {
   const p = podNamespacePaths(podDir);
-  await unmountIfMounted(p.net);
-  await unmountIfMounted(p.ipc);
+  await unmountAll([p.net, p.ipc]); // one umount(8) for both
 }

@@ -3,7 +3,7 @@
 // bind-mounted at their mount paths. bwrap is started detached and writes its status (child pid, exit
 // code) to a file, and its stdout/stderr go through two small awk processes that write CRI log lines, so
 // a container outlives an agent crash and the restarted agent re-adopts it by pid + start time.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { promises as fsp, openSync, closeSync, readFileSync, existsSync, statSync, constants as fsc } from 'node:fs';
 import path from 'node:path';
 import { mount, unmountIfMounted } from './mount.js';
@@ -35,6 +35,8 @@ export interface SandboxSpec {
    * network (hostNetwork); without `ipc` it gets an IPC namespace of its own.
    */
   join?: { net?: string; ipc?: string };
+  /** Called when the sandbox exits while this process is still its parent (the exit poll covers the rest). */
+  onExit?: () => void;
 }
 
 export interface SandboxState {
@@ -91,11 +93,28 @@ async function mountPoint(rootfs: string, dest: string, isDir: boolean): Promise
   return '/' + path.relative(rootfs, host);
 }
 
-function logShim(logFd: number, stream: 'stdout' | 'stderr') {
-  // CRI log format: "<RFC3339 time> <stream> F <line>". Upstream: kubelet/kuberuntime/logs
-  const prog = `{ printf "%s.000000000Z ${stream} F %s\\n", strftime("%Y-%m-%dT%H:%M:%S"), $0; fflush() }`;
-  return spawn('busybox', ['awk', prog], { stdio: ['pipe', logFd, 'ignore'], detached: true, env: { TZ: 'UTC' } });
-}
+const BUSYBOX = existsSync('/usr/bin/busybox') ? '/usr/bin/busybox' : 'busybox';
+// CRI log format: "<RFC3339 time> <stream> F <line>". Upstream: kubelet/kuberuntime/logs
+const criLogProgram = (stream: 'stdout' | 'stderr') => `{ printf "%s.000000000Z ${stream} F %s\\n", strftime("%Y-%m-%dT%H:%M:%S"), $0; fflush() }`;
+
+/**
+ * The launcher: one `busybox sh` that starts the two log shims (busybox awk reading a FIFO each, appending
+ * CRI lines to the log), points its stdout/stderr at them and execs the sandbox command in its own place.
+ * One spawn from the agent instead of three: a spawn blocks the agent's event loop while the kernel copies
+ * its (large) address space, about 2 ms each, where busybox forks cheaply. The exec keeps the pid, so the
+ * pid the agent records is the sandbox's. The shims and the sandbox share nothing with the agent.
+ *   $1 log file  $2 stdout FIFO  $3 stderr FIFO  $4 $5 awk programs  $6... the command
+ */
+const LAUNCHER = [
+  'log=$1 o=$2 e=$3 po=$4 pe=$5; shift 5',
+  `${BUSYBOX} rm -f "$o" "$e"; ${BUSYBOX} mkfifo "$o" "$e" || exit 125`,
+  `TZ=UTC ${BUSYBOX} awk "$po" <"$o" >>"$log" 2>/dev/null 3>&- &`,
+  `TZ=UTC ${BUSYBOX} awk "$pe" <"$e" >>"$log" 2>/dev/null 3>&- &`,
+  // Opening a FIFO for writing waits for its reader: the shim above.
+  'exec >"$o" 2>"$e"',
+  `${BUSYBOX} rm -f "$o" "$e"`,
+  'exec "$@"',
+].join('\n');
 
 export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   await fsp.mkdir(spec.dir, { recursive: true });
@@ -116,7 +135,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   args.push('--json-status-fd', '3', '--', ...spec.argv);
 
   const statusFd = openSync(statusPath(spec.dir), 'w');
-  const logFd = openSync(spec.logPath, 'a');
+  closeSync(openSync(spec.logPath, 'a')); // exists from the start (the shims open it a moment later)
   let stdinFd: number | 'ignore' = 'ignore';
   if (spec.stdin) {
     const fifo = stdinFifoPath(spec.dir);
@@ -124,18 +143,21 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
     // O_RDWR: the container never sees EOF while nobody is attached.
     stdinFd = openSync(fifo, fsc.O_RDWR);
   }
-  const out = logShim(logFd, 'stdout');
-  const err = logShim(logFd, 'stderr');
   // nsenter joins the pod's namespaces and execs bwrap (same pid), so the sandbox starts inside them.
   const nsJoin = [...(spec.join?.net ? [`--net=${spec.join.net}`] : []), ...(spec.join?.ipc ? [`--ipc=${spec.join.ipc}`] : [])];
-  const [cmd, cmdArgs] = nsJoin.length ? ['nsenter', [...nsJoin, '--', 'bwrap', ...args]] : ['bwrap', args];
-  const child = spawn(cmd, cmdArgs, { stdio: [stdinFd, out.stdin!, err.stdin!, statusFd], detached: true });
-  // The parent keeps no end of any pipe: the sandbox and its log shims live on without us.
-  for (const c of [out, err]) { c.stdin!.destroy(); c.unref(); }
-  closeSync(statusFd); closeSync(logFd); if (typeof stdinFd === 'number') closeSync(stdinFd);
+  const command = nsJoin.length ? ['nsenter', ...nsJoin, '--', 'bwrap', ...args] : ['bwrap', ...args];
+  const launcherArgs = [spec.logPath, path.join(spec.dir, 'stdout.fifo'), path.join(spec.dir, 'stderr.fifo'), criLogProgram('stdout'), criLogProgram('stderr')];
+  let child: ChildProcess;
+  try {
+    child = spawn(BUSYBOX, ['sh', '-c', LAUNCHER, 'sh', ...launcherArgs, ...command], { stdio: [stdinFd, 'ignore', 'ignore', statusFd], detached: true });
+  } finally {
+    // The parent keeps no descriptor of the sandbox: it and its log shims live on without us.
+    closeSync(statusFd); if (typeof stdinFd === 'number') closeSync(stdinFd);
+  }
   child.unref();
-  // Reap it if we are still its parent when it exits (otherwise init does).
-  child.on('exit', () => {});
+  // Reap it if we are still its parent when it exits (otherwise init does), and tell the caller at once.
+  child.on('exit', () => spec.onExit?.());
+  child.on('error', () => {});
   const pid = child.pid;
   if (!pid) throw new Error('failed to start bwrap');
   const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString(), userns };

@@ -7,8 +7,7 @@ import { hostPathPlugin } from './hostpath.js';
 import { pvcPlugin } from './pvc.js';
 import { configMapPlugin, secretPlugin, downwardAPIPlugin, projectedPlugin } from './projection.js';
 import { gitRepoPlugin } from './gitrepo.js';
-import { cleanSubPaths } from './subpath.js';
-import { mountsUnder, unmountIfMounted } from '../runtime/mount.js';
+import { mountsUnderShared, unmountAll } from '../runtime/mount.js';
 import { VolumeError, type MountedVolume, type VolumeContext, type VolumePlugin } from './types.js';
 import type { Volume } from '../pods/types.js';
 
@@ -43,7 +42,8 @@ export async function setUpPodVolumes(ctx: VolumeContext, only?: (m: MountedVolu
 
 /** Unmounts everything under the pod's directory (subPaths, tmpfs, overlays) and removes it. */
 export async function tearDownPod(podDir: string): Promise<void> {
-  await cleanSubPaths(podDir);
-  for (const mp of mountsUnder(podDir)) await unmountIfMounted(mp);
+  // One read of the mount table and one umount(8) for all that is left (subPath binds included): rm must
+  // never walk into a mount.
+  await unmountAll(await mountsUnderShared(podDir));
   await fsp.rm(podDir, { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@
 // checking where the descriptor really points. A symlink swapped in between the check and the mount
 // cannot redirect it (CVE-2017-1002101, CVE-2021-25741).
 // Upstream: pkg/volume/util/subpath/subpath_linux.go (safeOpenSubPath, doSafeMakeDir, doBindSubPath)
-import { promises as fsp, lstatSync, fstatSync, openSync, closeSync, readlinkSync, constants as fsc } from 'node:fs';
+import { promises as fsp, existsSync, lstatSync, fstatSync, openSync, closeSync, readlinkSync, constants as fsc } from 'node:fs';
 import path from 'node:path';
 import { mount, unmountIfMounted, mountsUnder } from '../runtime/mount.js';
 import { within } from './safepath.js';
@@ -52,6 +52,7 @@ export async function prepareSubPath(o: { volumePath: string; subPath: string; p
 /** Unmounts every subPath bind of a container (or of the whole pod). */
 export async function cleanSubPaths(podDir: string, containerName?: string): Promise<void> {
   const root = path.join(podDir, 'volume-subpaths');
+  if (!existsSync(root)) return; // most pods have no subPath: no need to read the mount table
   for (const mp of mountsUnder(root)) {
     if (!containerName || mp.split('/').slice(-2, -1)[0] === containerName) await unmountIfMounted(mp);
   }
