@@ -11,7 +11,7 @@ import { onShutdown } from './shutdown.js';
 
 interface AgentFlags {
   server: string; token: string; ca?: string; name: string; root: string; images?: string;
-  kubeletToken?: string; address: string; label: string[]; taint: string[]; imagePolicy: 'placeholder' | 'strict'; keepPods?: boolean;
+  kubeletToken?: string; address: string; label: string[]; taint: string[]; imagePolicy: 'placeholder' | 'strict'; keepPods?: boolean; maxPods: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -38,6 +38,7 @@ export function registerAgent(program: Command): void {
     .option('--label <k=v>', 'node label (repeatable)', collect, [])
     .option('--taint <k=v:Effect>', 'node taint (repeatable)', collect, [])
     .option('--image-policy <policy>', 'placeholder (run a placeholder for unknown images) or strict (ErrImagePull)', 'placeholder')
+    .option('--max-pods <n>', 'pods this node takes (upstream kubelet default 110)', '110')
     .option('--keep-pods', 'leave pods running when the agent stops (a restarted agent re-adopts them)')
     .action(async (o: AgentFlags) => {
       const root = resolve(o.root);
@@ -52,7 +53,7 @@ export function registerAgent(program: Command): void {
       const client = new HttpClient({ server: o.server, token: o.token, ca: caPath ? readFileSync(caPath) : undefined, userAgent: `stowage-agent/${o.name}` });
       const agent = await startNodeAgent({
         client, nodeName: o.name, nodeRoot: root, imageDir, kubeletToken, address: o.address,
-        labels, taints: o.taint.map(parseTaint), imagePolicy: o.imagePolicy, log: componentLog(logger, `agent/${o.name}`),
+        labels, taints: o.taint.map(parseTaint), imagePolicy: o.imagePolicy, maxPods: Number(o.maxPods), log: componentLog(logger, `agent/${o.name}`),
       });
       process.stderr.write(`stowage: node ${o.name} joined ${o.server} (kubelet port ${agent.kubeletPort})\n`);
       onShutdown(async () => { await agent.stop({ keepPods: !!o.keepPods }); logger.flush(); });

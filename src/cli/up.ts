@@ -19,6 +19,7 @@ export interface UpOptions {
   controlPlane?: string;
   datastore: string;
   imagePolicy: 'placeholder' | 'strict';
+  maxPods?: number;
 }
 
 export function registerUp(program: Command): void {
@@ -30,7 +31,8 @@ export function registerUp(program: Command): void {
     .option('--control-plane <name>', 'also run a control-plane node (tainted NoSchedule) with this name')
     .option('--datastore <spec>', 'sqlite (default) or etcd://host:port[,host:port...]', 'sqlite')
     .option('--image-policy <policy>', 'placeholder (run a stand-in for images not in the store) or strict (ErrImagePull)', 'placeholder')
-    .action(async (o: { dataDir: string; port: string; nodes: string; controlPlane?: string; datastore: string; imagePolicy: string }) => {
+    .option('--max-pods <n>', 'pods each node takes (upstream kubelet default 110)', '110')
+    .action(async (o: { dataDir: string; port: string; nodes: string; controlPlane?: string; datastore: string; imagePolicy: string; maxPods: string }) => {
       await up({
         dataDir: resolve(o.dataDir),
         port: Number(o.port),
@@ -38,6 +40,7 @@ export function registerUp(program: Command): void {
         controlPlane: o.controlPlane,
         datastore: o.datastore,
         imagePolicy: o.imagePolicy === 'strict' ? 'strict' : 'placeholder',
+        maxPods: Number(o.maxPods),
       });
     });
 }
@@ -65,6 +68,7 @@ export async function up(o: UpOptions): Promise<void> {
     imageDir,
     kubeletToken: cp.pki.kubeletToken,
     imagePolicy: o.imagePolicy,
+    maxPods: o.maxPods,
     labels: n.controlPlane ? { 'node-role.kubernetes.io/control-plane': 'true' } : {},
     taints: n.controlPlane ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : [],
     log: componentLog(logger, `agent/${n.name}`),
