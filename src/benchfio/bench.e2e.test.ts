@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,4 +105,25 @@ test('a class nobody provisions fails within seconds with the reason, and cleans
   const missing = bench(['-s', 'no-such-class', '-f', jobFile('2s')]);
   assert.equal(await missing.code, 1);
   assert.equal(missing.out(), 'FIO test results:\n  Cannot find StorageClass: storageclasses.storage.k8s.io "no-such-class" not found  -  Error\n');
+});
+
+test('--compare local-path,<a host-path class> prints the comparison table and writes a chart with one bar group per class', { timeout: 180_000 }, async (t) => {
+  if (skip) { t.skip(skip); return; }
+  const sc = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], { encoding: 'utf8', input: 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: e2e-hostpath}\nprovisioner: kubernetes.io/host-path\nreclaimPolicy: Delete\nvolumeBindingMode: Immediate\n' });
+  assert.equal(sc.status, 0, sc.stderr);
+  const chart = path.join(dir, 'compare.svg');
+  const b = bench(['--compare', 'local-path,e2e-hostpath', '-z', '1Gi', '-f', jobFile('2s'), '--chart', chart]);
+  assert.equal(await b.code, 0, b.err());
+  const out = b.out();
+  assert.match(out, /Running FIO test \(quick-2s\.fio\) on StorageClass \(local-path\)/);
+  assert.match(out, /Running FIO test \(quick-2s\.fio\) on StorageClass \(e2e-hostpath\)/);
+  const table = out.slice(out.indexOf('Comparison'));
+  assert.match(table, /local-path/);
+  assert.match(table, /e2e-hostpath/);
+  assert.match(table, /^\| read_iops \(avg\) IOPS \| +[\d.]+ \| +[\d.]+ \|$/m);
+  assert.match(out, new RegExp(`Chart written to ${chart.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const svg = readFileSync(chart, 'utf8');
+  assert.match(svg, /^<svg[\s>]/);
+  assert.deepEqual([...svg.matchAll(/<g class="bar-group" data-storage-class="([^"]+)">/g)].map((m) => m[1]), ['local-path', 'e2e-hostpath']);
+  assert.equal(leftovers(), '');
 });
