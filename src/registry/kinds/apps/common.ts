@@ -65,6 +65,11 @@ export function selectorOf(sel: LabelSelectorObj | null | undefined): LabelSelec
   try { return labelSelectorFromObject(sel as never); } catch { return undefined; }
 }
 
+/** apps/v1 selectors are immutable; the value prints as Go's %#v of the LabelSelector. */
+export function selectorImmutable(sel: LabelSelectorObj | null | undefined, old: LabelSelectorObj | null | undefined): FieldError[] {
+  return deepEqual(sel, old) ? [] : [invalid('spec.selector', raw(goLabelSelector(sel)), 'field is immutable')];
+}
+
 export const TEMPLATE_LABELS_MISMATCH = '`selector` does not match template `labels`';
 
 /** The template-labels check every workload makes: `spec.template.metadata.labels: Invalid value: map[...]: ...`. */

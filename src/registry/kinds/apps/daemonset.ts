@@ -14,7 +14,7 @@ import { goIntOrString, goLabelSelector, goStringMap, raw, validatePodTemplateSp
 import {
   alwaysRestartErrors, containerCells, CONTAINERS_DESCRIPTION, defaultTemplate, IMAGES_DESCRIPTION, intOrPercentValue,
   isNotMoreThan100Percent, nonNegativeField, prepareWorkloadCreate, prepareWorkloadStatusUpdate, selectorCell, selectorOf,
-  statusSubresource, TEMPLATE_LABELS_MISMATCH, templateWarnings, validatePositiveIntOrPercent, type WorkloadObject, type WorkloadSpec,
+  statusSubresource, TEMPLATE_LABELS_MISMATCH, templateWarnings, validatePositiveIntOrPercent, type WorkloadObject, type WorkloadSpec, selectorImmutable,
 } from './common.js';
 import { formatLabels } from '../../printing/columns.js';
 
@@ -109,7 +109,7 @@ export const daemonSet: KindDef<DaemonSetObject> = {
   validateUpdate: (obj, old) => [
     ...validateObjectMetaUpdate(obj.metadata, old.metadata),
     ...validateDaemonSetSpec(obj.spec),
-    ...(deepEqual(obj.spec?.selector, old.spec?.selector) ? [] : [invalid('spec.selector', raw(goLabelSelector(obj.spec?.selector)), 'field is immutable')]),
+    ...selectorImmutable(obj.spec?.selector, old.spec?.selector),
   ],
   validateStatusUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata),
   warnings: templateWarnings,

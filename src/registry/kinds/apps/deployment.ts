@@ -12,7 +12,7 @@ import {
   containerCells, CONTAINERS_DESCRIPTION, defaultTemplate, IMAGES_DESCRIPTION, intOrPercentValue, isNotMoreThan100Percent,
   nonNegativeField, prepareWorkloadCreate, prepareWorkloadStatusUpdate, prepareWorkloadUpdate, SCALE_SUBRESOURCE, selectorCell,
   selectorOf, statusSubresource, templateWarnings, validatePodTemplateForReplicaSet, validatePositiveIntOrPercent,
-  validateWorkloadSelector, type WorkloadObject, type WorkloadSpec,
+  validateWorkloadSelector, type WorkloadObject, type WorkloadSpec, selectorImmutable,
 } from './common.js';
 
 interface DeploymentStrategy { type?: string; rollingUpdate?: { maxUnavailable?: IntOrString; maxSurge?: IntOrString } }
@@ -99,8 +99,7 @@ export const deployment: KindDef<DeploymentObject> = {
     return [
       ...validateObjectMetaUpdate(obj.metadata, old.metadata),
       ...validateDeploymentSpec(obj.spec),
-      // apps/v1: the selector is immutable; the value prints as Go's %#v of the LabelSelector.
-      ...(deepEqual(obj.spec?.selector, old.spec?.selector) ? [] : [invalid('spec.selector', raw(goLabelSelector(obj.spec?.selector)), 'field is immutable')]),
+      ...selectorImmutable(obj.spec?.selector, old.spec?.selector),
     ];
   },
   validateStatusUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata),

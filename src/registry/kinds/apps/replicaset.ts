@@ -5,12 +5,12 @@
 import { invalid, type FieldError } from '../../../api/field.js';
 import { age, ageColumn, column, docColumn, nameColumn } from '../../printing/columns.js';
 import type { KindDef } from '../../types.js';
-import { deepEqual, validateObjectMeta, validateObjectMetaUpdate } from '../../validation/meta.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/meta.js';
 import { goLabelSelector, raw } from '../../validation/pod/index.js';
 import {
   containerCells, CONTAINERS_DESCRIPTION, defaultTemplate, IMAGES_DESCRIPTION, nonNegativeField, prepareWorkloadCreate,
   prepareWorkloadStatusUpdate, prepareWorkloadUpdate, SCALE_SUBRESOURCE, selectorCell, selectorOf, statusSubresource,
-  templateWarnings, validatePodTemplateForReplicaSet, validateWorkloadSelector, type WorkloadObject,
+  templateWarnings, validatePodTemplateForReplicaSet, validateWorkloadSelector, type WorkloadObject, selectorImmutable,
 } from './common.js';
 
 export interface ReplicaSetObject extends WorkloadObject {
@@ -50,7 +50,7 @@ export const replicaSet: KindDef<ReplicaSetObject> = {
     return [
       ...validateObjectMetaUpdate(obj.metadata, old.metadata),
       ...validateReplicaSetSpec(obj),
-      ...(deepEqual(obj.spec?.selector, old.spec?.selector) ? [] : [invalid('spec.selector', raw(goLabelSelector(obj.spec?.selector)), 'field is immutable')]),
+      ...selectorImmutable(obj.spec?.selector, old.spec?.selector),
     ];
   },
   validateStatusUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata),
