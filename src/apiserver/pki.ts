@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { stringify } from 'yaml';
 import { ADMIN_USER, type UserInfo } from './context.js';
 
@@ -20,9 +19,11 @@ export interface Pki {
 
 const YEAR = 365 * 24 * 3600 * 1000;
 
+// `selfsigned` is imported only when a certificate has to be made (the first start of a data directory):
+// loading it costs ~80 ms that every later start would otherwise pay.
 async function makeCa(): Promise<{ cert: string; key: string }> {
   const now = new Date();
-  const r = await generate([{ name: 'commonName', value: 'stowage-ca' }], {
+  const r = await (await import('selfsigned')).generate([{ name: 'commonName', value: 'stowage-ca' }], {
     keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 3600e3), notAfterDate: new Date(now.getTime() + 10 * YEAR),
     extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }],
   });
@@ -31,7 +32,7 @@ async function makeCa(): Promise<{ cert: string; key: string }> {
 
 async function makeServerCert(ca: { cert: string; key: string }, hosts: string[]): Promise<{ cert: string; key: string }> {
   const now = new Date();
-  const r = await generate([{ name: 'commonName', value: 'kube-apiserver' }], {
+  const r = await (await import('selfsigned')).generate([{ name: 'commonName', value: 'kube-apiserver' }], {
     keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 3600e3), notAfterDate: new Date(now.getTime() + 5 * YEAR),
     ca,
     extensions: [

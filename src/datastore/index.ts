@@ -5,7 +5,14 @@ import type { Datastore } from './types.js';
 import { datastoreFactory, registeredSchemes } from './registry.js';
 import './memory.js';
 import './sqlite.js';
-import './etcd.js';
+
+/**
+ * Backends loaded only when a spec names them: the etcd client (with gRPC) costs ~140 ms to import, which
+ * would otherwise be paid by every `up` on SQLite. Each still registers itself from its own module.
+ */
+const onDemand: Record<string, () => Promise<unknown>> = {
+  etcd: () => import('./etcd.js'),
+};
 
 export type { Datastore } from './types.js';
 export { createMemoryDatastore } from './memory.js';
@@ -20,9 +27,11 @@ export async function openDatastore(spec: string, opts: { dataDir: string }): Pr
   const text = spec.trim() === '' ? 'sqlite' : spec.trim();
   const url = new URL(text.includes(':') ? text : `${text}:`);
   const scheme = url.protocol.replace(/:$/, '');
+  if (!datastoreFactory(scheme)) await onDemand[scheme.toLowerCase()]?.();
   const factory = datastoreFactory(scheme);
   if (!factory) {
-    throw new Error(`unknown datastore "${spec}": expected one of ${registeredSchemes().map((s) => `"${s}"`).join(', ')}`);
+    const known = [...new Set([...registeredSchemes(), ...Object.keys(onDemand)])].sort();
+    throw new Error(`unknown datastore "${spec}": expected one of ${known.map((s) => `"${s}"`).join(', ')}`);
   }
   return factory(url, opts);
 }

@@ -7,7 +7,6 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync, mkdirSync }
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable, type Duplex } from 'node:stream';
-import { generate } from 'selfsigned';
 import { acceptRemoteCommand, streamOptions, type StreamSession } from '../../streams/remotecommand.js';
 import { acceptPortForward } from '../../streams/portforward.js';
 import { exitStatus, failureStatus } from '../../streams/status.js';
@@ -138,7 +137,7 @@ async function kubeletCert(dir: string): Promise<{ key: string; cert: string }> 
   const keyPath = path.join(dir, 'kubelet.key');
   const certPath = path.join(dir, 'kubelet.crt');
   try { return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') }; } catch { /* first start */ }
-  const pems = await generate([{ name: 'commonName', value: 'stowage-kubelet' }], { keyType: 'ec', algorithm: 'sha256', days: 3650 } as never);
+  const pems = await (await import('selfsigned')).generate([{ name: 'commonName', value: 'stowage-kubelet' }], { keyType: 'ec', algorithm: 'sha256', days: 3650 } as never);
   mkdirSync(dir, { recursive: true });
   writeFileSync(keyPath, pems.private, { mode: 0o600 });
   writeFileSync(certPath, pems.cert);
