@@ -1,6 +1,7 @@
 // The control plane both `up` and `server` run: datastore, API server over TLS, default StorageClass,
 // controllers and scheduler. Returns what the caller needs to add nodes and to stop it all.
 import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import { componentLog } from './log.js';
 import { openDatastore, startAutoCompaction } from '../datastore/index.js';
@@ -37,7 +38,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const stopCompaction = startAutoCompaction(datastore, { intervalMs: 5 * 60_000, keepRevisions: 10_000 });
   o.say(`datastore ${datastore.name} open (${ms()})`);
 
-  const pki = await ensurePki(o.dataDir);
+  const pki = await ensurePki(o.dataDir, certificateHosts(o.host));
   const api = createApiServer({ datastore, dataDir: o.dataDir, kubeletToken: pki.kubeletToken, log: componentLog(o.logger, 'apiserver') });
   const { port } = await api.listen({
     port: o.port, host: o.host,
@@ -67,6 +68,15 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       await datastore.close();
     },
   };
+}
+
+/**
+ * The addresses agents on other machines dial, for the server certificate's SANs (as k3s adds its node IPs):
+ * the bind address, or every non-loopback IPv4 address when binding all interfaces.
+ */
+function certificateHosts(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  return Object.values(networkInterfaces()).flatMap((addrs) => (addrs ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address));
 }
 
 export const kubeconfigPath = (dataDir: string) => join(dataDir, 'kubeconfig');
