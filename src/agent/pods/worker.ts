@@ -78,6 +78,10 @@ export class PodWorker {
   private sandboxReleased = false;
   /** Instance dirs of sandboxes this process started and is still the parent of: their exit is reported. */
   private exitWatched = new Set<string>();
+  /** Container starts under way: stopping the pod waits for them, so none is left running behind it. */
+  private starting = new Set<Promise<boolean>>();
+  /** Set once terminate() begins: a start that completes after it stops its container at once. */
+  private stopping = false;
   private lastFullExitCheck = 0;
   /** Resolves when the pod has been torn down after deletion. */
   onGone?: () => void;
@@ -343,7 +347,18 @@ export class PodWorker {
     return { placeholder: this.ctx.images.resolve('busybox') };
   }
 
-  private async startContainer(c: Container, s: ContainerState, isInit: boolean): Promise<boolean> {
+  private startContainer(c: Container, s: ContainerState, isInit: boolean): Promise<boolean> {
+    const p = this.startContainerNow(c, s, isInit);
+    this.starting.add(p);
+    return p.finally(() => this.starting.delete(p));
+  }
+
+  /** Waits for the container starts under way (each stops its container if the pod is stopping). */
+  private async settleStarts(): Promise<void> {
+    await Promise.allSettled([...this.starting]);
+  }
+
+  private async startContainerNow(c: Container, s: ContainerState, isInit: boolean): Promise<boolean> {
     const pod = this.pod;
     const name = c.image ?? '';
     const resolved = this.resolveImage(c, isInit);
@@ -416,6 +431,12 @@ export class PodWorker {
         mounts, readOnlyRootFilesystem: !!sc.readOnlyRootFilesystem, runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup,
         stdin: !!c.stdin, logPath: containerLogPath(this.logDir, c.name, n), join,
       });
+      if (this.finished || this.stopping) {
+        // The pod was deleted, or the agent stopped, while this container was starting: stop it now.
+        this.exitWatched.delete(dir);
+        await stopSandbox(dir, sandbox, 0).catch(() => {});
+        return false;
+      }
       this.event('Normal', 'Created', `Created container ${c.name}`, c, isInit);
       this.event('Normal', 'Started', `Started container ${c.name}`, c, isInit);
       const inst: Instance = { n, containerID, dir, sandbox, startedAt: sandbox.startedAt.replace(/\.\d+Z$/, 'Z'), imageID: this.imageIdOf(img), image: name, env, uid: sc.runAsUser, gid: sc.runAsGroup, placeholder: false };
@@ -571,6 +592,8 @@ export class PodWorker {
   /** Stops every container (SIGTERM, grace, SIGKILL) and, when the pod object is being deleted, removes it. */
   async terminate(deleteObject: boolean, graceOverrideSec?: number): Promise<void> {
     if (this.finished) return;
+    this.stopping = true;
+    await this.settleStarts();
     const grace = graceOverrideSec ?? this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
     const stops: Promise<void>[] = [];
     for (const [isInit, m] of [[true, this.state.init], [false, this.state.containers]] as const) {
@@ -601,6 +624,7 @@ export class PodWorker {
    */
   async stopContainers(graceSec: number): Promise<void> {
     this.detach();
+    await this.settleStarts();
     const stops: Promise<void>[] = [];
     for (const m of [this.state.init, this.state.containers]) for (const s of Object.values(m)) {
       if (s.running?.dir && !this.ctx.simulated) { const inst = s.running; stops.push(stopSandbox(inst.dir, inst.sandbox, graceSec * 1000).catch(() => {})); }
