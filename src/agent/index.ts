@@ -147,7 +147,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       clearInterval(exitPoll); clearInterval(leaseTimer); clearInterval(statusTimer);
       informer.stop();
       if (so.keepPods) for (const w of workers.values()) w.detach();
-      else await Promise.all([...workers.values()].map((w) => w.stopContainers(2)));
+      else await Promise.all([...workers.values()].map((w) => w.shutdown(2)));
       await server.close();
     },
   };

@@ -65,6 +65,8 @@ export class PodWorker {
   private state: PodState;
   private volumes = new Map<string, MountedVolume>();
   private running = false;
+  /** The sync loop under way (kick), so an agent shutdown can let it finish before stopping containers. */
+  private loop: Promise<void> = Promise.resolve();
   private dirty = false;
   private timer?: NodeJS.Timeout;
   private probeTimers = new Map<string, NodeJS.Timeout[]>();
@@ -110,7 +112,7 @@ export class PodWorker {
     }
     if (this.running) { this.dirty = true; return; }
     this.running = true;
-    void (async () => {
+    this.loop = (async () => {
       do {
         this.dirty = false;
         try { await this.sync(); } catch (e) { this.ctx.log('pod sync failed', { pod: this.key, err: String((e as Error)?.stack ?? e) }); this.kick(1000); }
@@ -633,6 +635,16 @@ export class PodWorker {
     // Leave no mounts behind (overlay roots, tmpfs, subPath binds): like a reboot, Memory emptyDirs
     // start empty next time, disk volumes keep their data.
     await unmountAll(await mountsUnderShared(this.dir));
+  }
+
+  /**
+   * Agent shutdown: no new sync starts; the one under way (it may be mounting volumes or starting a container)
+   * gets up to 3 s to finish, then every container is stopped and every mount under the pod released.
+   */
+  async shutdown(graceSec: number): Promise<void> {
+    this.detach();
+    await Promise.race([this.loop, new Promise((r) => setTimeout(r, 3000).unref())]);
+    await this.stopContainers(graceSec);
   }
 
   /** Agent shutdown with keepPods: stop timers only, leave processes running for the next agent. */
