@@ -20,13 +20,10 @@ import { decodeContinue, encodeContinue } from './continue.js';
 import { fillCreateMeta, generateName, keepUpdateMeta, tidyMeta, timestamp } from './meta.js';
 import { and, fieldGetters, parseFieldSelector, parseLabelSelector, type FieldGetter, type Matcher } from './selectors.js';
 import type { CacheWatch, WatchCache, WatchSink } from './watchcache.js';
+import type { ListOptions as ClientListOptions } from '../../client/types.js';
 
-export interface ListOptions {
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit?: number;
-  continue?: string;
-  resourceVersion?: string;
+/** The client's list options, as they arrive from a query string (resourceVersionMatch unchecked yet). */
+export interface ListOptions extends Omit<ClientListOptions, 'resourceVersionMatch'> {
   resourceVersionMatch?: string;
   /** Items may be RawJSON (unparsed stored text) when no selector needs the object: for HTTP answers. */
   raw?: boolean;
