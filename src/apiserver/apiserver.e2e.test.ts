@@ -1,15 +1,9 @@
 // The real kubectl against the API server over HTTPS with a bearer token and a SQLite datastore.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import https from 'node:https';
-import { openDatastore } from '../datastore/index.js';
-import type { Datastore } from '../datastore/types.js';
-import { createApiServer, type ApiServer } from './index.js';
-import { ensurePki, kubeconfigYaml } from './pki.js';
-import { Kubectl } from './testing/kubectl.js';
+import type { Kubectl } from './testing/kubectl.js';
+import { kubectlServer, type KubectlServer } from './testing/kubectl-server.js';
 import { eventually, sleep } from './testing/harness.js';
 import { HttpClient } from '../client/http.js';
 import { R } from '../api/gvr.js';
@@ -43,30 +37,19 @@ volumeBindingMode: WaitForFirstConsumer
 reclaimPolicy: Delete
 `;
 
-let dir: string;
-let ds: Datastore;
-let server: ApiServer;
+let srv: KubectlServer;
 let port: number;
 let k: Kubectl;
 let caPem: string;
 let token: string;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stowage-apiserver-e2e-'));
-  const pki = await ensurePki(dir);
-  caPem = pki.caPem; token = pki.adminToken;
-  ds = await openDatastore('sqlite', { dataDir: dir });
-  server = createApiServer({ datastore: ds });
-  ({ port } = await server.listen({ port: 0, tls: { cert: pki.certPem, key: pki.keyPem }, authenticate: (t) => (t === pki.adminToken ? { username: 'admin', groups: ['system:masters', 'system:authenticated'] } : undefined) }));
-  k = new Kubectl(kubeconfigYaml({ server: `https://127.0.0.1:${port}`, caPem: pki.caPem, token: pki.adminToken }));
+  srv = await kubectlServer('apiserver-e2e');
+  ({ port, kubectl: k } = srv);
+  caPem = srv.pki.caPem; token = srv.pki.adminToken;
 });
 
-after(async () => {
-  await server.close();
-  await ds.close();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(k.dir, { recursive: true, force: true });
-});
+after(async () => { await srv.close(); });
 
 const lines = (s: string) => s.trim().split('\n');
 
@@ -211,7 +194,7 @@ test('api-resources, legacy discovery with pods/eviction, auth can-i, whoami, ex
   r = await k.run(['auth', 'can-i', 'create', 'pods']);
   assert.equal(r.stdout.trim(), 'yes', r.stderr);
   r = await k.run(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
-  assert.equal(r.stdout, 'admin', r.stderr);
+  assert.equal(r.stdout, 'system:admin', r.stderr); // the admin token's user, as `up` serves it
   r = await k.run(['explain', 'pv.spec.local']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^KIND:\s+PersistentVolume$/m);

@@ -3,32 +3,22 @@
 // status, StatefulSet order and scale, and seed 004's drain leaving the pod Pending with the upstream message.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { R } from '../api/gvr.js';
 import type { KObject } from '../api/object.js';
-import { createApiServer, type ApiServer } from '../apiserver/index.js';
-import { ensurePki, kubeconfigYaml } from '../apiserver/pki.js';
-import { Kubectl } from '../apiserver/testing/kubectl.js';
-import { openDatastore } from '../datastore/index.js';
-import type { Datastore } from '../datastore/types.js';
+import type { Kubectl } from '../apiserver/testing/kubectl.js';
+import { kubectlServer, type KubectlServer } from '../apiserver/testing/kubectl-server.js';
 import { cluster } from '../controllers/replicaset/integration.js';
 import { startScheduler } from './index.js';
 import { CONTROL_PLANE_TAINT, eventually, localPV, node, pvc, storageClass } from './testing/fixtures.js';
 import type { Pod } from '../util/types.js';
 
-let dir: string, ds: Datastore, server: ApiServer, k: Kubectl;
+let srv: KubectlServer, k: Kubectl;
 let stopAll: () => Promise<void>;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stowage-sched-e2e-'));
-  const pki = await ensurePki(dir);
-  ds = await openDatastore('sqlite', { dataDir: dir });
-  server = createApiServer({ datastore: ds });
-  const { port } = await server.listen({ port: 0, tls: { cert: pki.certPem, key: pki.keyPem }, authenticate: (t) => (t === pki.adminToken ? { username: 'admin', groups: ['system:masters', 'system:authenticated'] } : undefined) });
-  k = new Kubectl(kubeconfigYaml({ server: `https://127.0.0.1:${port}`, caPem: pki.caPem, token: pki.adminToken }));
-  const c = await cluster({ server, kubelet: true });
+  srv = await kubectlServer('sched-e2e');
+  k = srv.kubectl;
+  const c = await cluster({ server: srv.server, kubelet: true });
   const s = await startScheduler({ client: c.client, informers: c.informers });
   const client = c.client;
   await client.create(R.nodes, undefined, node('k8s-m', { taints: [CONTROL_PLANE_TAINT], labels: { 'node-role.kubernetes.io/control-plane': '' } }));
@@ -37,10 +27,7 @@ before(async () => {
 });
 after(async () => {
   await stopAll();
-  await server.close();
-  await ds.close();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(k.dir, { recursive: true, force: true });
+  await srv.close();
 });
 
 test('kubectl rollout status deployment succeeds once the controller reports it', async () => {
@@ -76,7 +63,7 @@ spec:
   assert.equal(r.code, 0, r.stderr);
   r = await k.run(['rollout', 'status', 'deployment/web', '--timeout=20s']);
   assert.equal(r.code, 0, r.stderr);
-  const d = await server.client().get(R.deployments, 'default', 'web');
+  const d = await srv.server.client().get(R.deployments, 'default', 'web');
   assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
   r = await k.run(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.nodeName}']);
   assert.ok(r.stdout.split(' ').every((n) => /^k8s-w[123]$/.test(n)), r.stdout);
@@ -109,7 +96,7 @@ spec:
   assert.equal(r.code, 0, r.stderr);
   r = await k.run(['rollout', 'status', 'statefulset/myapp-sts', '--timeout=20s']);
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  const client = server.client();
+  const client = srv.server.client();
   const pods = (await client.list<Pod>(R.pods, 'default')).items.filter((p) => p.metadata.name!.startsWith('myapp-sts-'));
   const created = (n: number) => Date.parse(pods.find((p) => p.metadata.name === `myapp-sts-${n}`)!.metadata.creationTimestamp!);
   assert.ok(created(0) <= created(1) && created(1) <= created(2));
@@ -122,7 +109,7 @@ spec:
 });
 
 test('seed 004: drain leaves the pod Pending with the upstream FailedScheduling message', async () => {
-  const client = server.client();
+  const client = srv.server.client();
   await client.create(R.storageclasses, undefined, storageClass('local-storage'));
   const claim = await client.create(R.persistentvolumeclaims, 'default', pvc('pod-pv-claim'));
   const pv = localPV('pvc-1', 'k8s-w2', { claim: { name: 'pod-pv-claim', uid: claim.metadata.uid } });

@@ -2,36 +2,18 @@
 // them in -o yaml, upstream validation errors as kubectl prints them, and the server-side tables.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatastore } from '../../../datastore/index.js';
-import type { Datastore } from '../../../datastore/types.js';
-import { createApiServer, type ApiServer } from '../../../apiserver/index.js';
-import { ensurePki, kubeconfigYaml } from '../../../apiserver/pki.js';
-import { Kubectl } from '../../../apiserver/testing/kubectl.js';
+import type { Kubectl } from '../../../apiserver/testing/kubectl.js';
+import { kubectlServer, type KubectlServer } from '../../../apiserver/testing/kubectl-server.js';
 
-let dir: string;
-let ds: Datastore;
-let server: ApiServer;
+let srv: KubectlServer;
 let k: Kubectl;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stowage-workloads-e2e-'));
-  const pki = await ensurePki(dir);
-  ds = await openDatastore('sqlite', { dataDir: dir });
-  server = createApiServer({ datastore: ds });
-  const { port } = await server.listen({ port: 0, tls: { cert: pki.certPem, key: pki.keyPem },
-    authenticate: (t) => (t === pki.adminToken ? { username: 'admin', groups: ['system:masters', 'system:authenticated'] } : undefined) });
-  k = new Kubectl(kubeconfigYaml({ server: `https://127.0.0.1:${port}`, caPem: pki.caPem, token: pki.adminToken }));
+  srv = await kubectlServer('workloads-e2e');
+  k = srv.kubectl;
 });
 
-after(async () => {
-  await server.close();
-  await ds.close();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(k.dir, { recursive: true, force: true });
-});
+after(async () => { await srv.close(); });
 
 const FORTUNE = `apiVersion: v1
 kind: Pod
