@@ -26,6 +26,8 @@ export interface ProvisioningResult {
   baseline_pods_without_volumes_running_ms: number;
   /** How many were Running / Bound when the wait ended (less than claims = timed out). */
   running: number; bound: number; baseline_running: number; timeout_ms: number;
+  /** Container restarts among the measured pods when all ran (none expected: `sleep 3600` never exits). */
+  restarts: number;
 }
 
 async function inBatches(n: number, batch: number, fn: (i: number) => Promise<unknown>): Promise<void> {
@@ -153,12 +155,15 @@ export async function runProvisioningBench(o: { n?: number; baseline?: boolean; 
     const runningMs = performance.now() - t0;
     await boundWait;
     trace?.stop();
+    type Restarts = KObject & { status?: { containerStatuses?: Array<{ restartCount?: number }> } };
+    const restarts = (await client.list<Restarts>(R.pods, 'default', { labelSelector: 'bench=dyn' })).items
+      .reduce((sum, p) => sum + (p.status?.containerStatuses ?? []).reduce((x, cs) => x + (cs.restartCount ?? 0), 0), 0);
     const target = 60_000 * (n / 1000);
     return {
       name: 'provisioning', claims: n, nodes: nodes.length,
       all_bound_ms: Math.round(boundAt), all_running_ms: Math.round(runningMs), target_ms: Math.round(target), meets_target: runningN === n && runningMs <= target,
       baseline_pods_without_volumes_running_ms: Math.round(baseline),
-      running: runningN, bound: boundN, baseline_running: baselineRunning, timeout_ms: timeout,
+      running: runningN, bound: boundN, baseline_running: baselineRunning, timeout_ms: timeout, restarts,
     };
   } finally {
     client.close();

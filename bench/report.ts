@@ -38,7 +38,8 @@ export function targetRows(byId: Map<string, BenchOutcome>): TargetRow[] {
   row('Dynamically provisioned local-path PVCs with pods all Running', 'provisioning', '1,000 within 60 s', (r) => {
     const full = num(r.claims) >= 1000;
     const all = (k: unknown, ms: unknown, what: string) => (num(k) >= num(r.claims) ? `all ${what} in ${fmt(num(ms))} ms` : `only ${fmt(num(k))} ${what} after ${fmt(num(ms))} ms`);
-    return { measured: `${fmt(num(r.claims))} claims + pods on ${r.nodes} nodes: ${all(r.running, r.all_running_ms, 'Running')} (${all(r.bound, r.all_bound_ms, 'Bound')})`,
+    const restarts = r.restarts === undefined ? '' : `, ${fmt(num(r.restarts))} container restarts`;
+    return { measured: `${fmt(num(r.claims))} claims + pods on ${r.nodes} nodes: ${all(r.running, r.all_running_ms, 'Running')} (${all(r.bound, r.all_bound_ms, 'Bound')}${restarts})`,
       baseline: `${fmt(num(r.claims))} pods without volumes: ${all(r.baseline_running, r.baseline_pods_without_volumes_running_ms, 'Running')}`,
       met: full ? yes(r.meets_target) : `${yes(r.meets_target)} at ${fmt(num(r.claims))} (pro rata ${fmt(num(r.target_ms))} ms; \`--full\` runs 1,000)` };
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { R } from '../api/gvr.js';
 import type { KObject } from '../api/object.js';
 import { startTestCluster, type TestCluster } from './testing/cluster.js';
-import { isMountPoint } from './runtime/mount.js';
+import { podNamespacePaths, podNamespacesExist } from './runtime/podns.js';
 
 let c: TestCluster;
 const KUBECTL_129 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.29';
@@ -92,7 +92,7 @@ test('two pods listen on port 80 on one node; httpGet and tcpSocket probes reach
   const p = await pod('second-web');
   assert.equal(p.status.containerStatuses[0].restartCount, 0, 'tcpSocket liveness passes');
   assert.equal(p.status.containerStatuses[0].state.running !== undefined, true);
-  assert.ok(isMountPoint(path.join(c.nodeRoot, 'var/lib/kubelet/pods', p.metadata.uid!, 'ns/net')), 'the pod network namespace is pinned');
+  assert.ok(podNamespacesExist(path.join(c.nodeRoot, 'var/lib/kubelet/pods', p.metadata.uid!)), 'the pod network namespace is held by its pause process');
   const page = await kubectl(['exec', 'second-web', '--', 'wget', '-qO-', 'http://127.0.0.1/']);
   assert.match(page.out, /Welcome to nginx!/);
   // fortune's web-server still runs on its own port 80.
@@ -315,6 +315,10 @@ test('kill -9 of an agent process: the next agent re-adopts its pods, data intac
     await c.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'survivor', namespace: 'default' }, spec: { nodeName: 'proc', containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'while true; do date +%s >> /data/ticks; sleep 0.2; done'], volumeMounts: [{ name: 'd', mountPath: '/data' }] }], volumes: [{ name: 'd', emptyDir: {} }] } });
     const before = (await running('survivor')).status.containerStatuses[0];
     await kubectl(['exec', 'survivor', '--', 'sh', '-c', 'echo precious > /data/file']);
+    const netnsBefore = (await kubectl(['exec', 'survivor', '--', 'readlink', '/proc/self/ns/net'])).out;
+    const podDir = path.join(nodeRoot, 'var/lib/kubelet/pods', (await pod('survivor')).metadata.uid!);
+    const pause = podNamespacePaths(podDir);
+    assert.ok(pause, 'the pod has a pause process');
     agent.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 500));
     // The container kept running without its agent.
@@ -329,10 +333,17 @@ test('kill -9 of an agent process: the next agent re-adopts its pods, data intac
     assert.equal(after.restartCount, 0);
     assert.equal((await kubectl(['exec', 'survivor', '--', 'cat', '/data/file'])).out, 'precious\n');
     assert.equal((await kubectl(['exec', 'survivor', '--', 'sh', '-c', 'ps -o args | grep -c "^sh -c while"'])).out.trim(), '1');
+    // Same pod sandbox: the pause process and the network namespace were found again, not made anew.
+    assert.deepEqual(podNamespacePaths(podDir), pause);
+    assert.equal((await kubectl(['exec', 'survivor', '--', 'readlink', '/proc/self/ns/net'])).out, netnsBefore);
     assert.match((await kubectl(['logs', 'survivor', '--tail=1'])).out, /^$/); // the loop writes nothing to stdout
     // Deleting the pod through the new agent still tears everything down.
     await c.client.delete(R.pods, 'default', 'survivor', { gracePeriodSeconds: 1 });
     await waitFor('survivor gone', async () => { try { await pod('survivor'); return false; } catch { return true; } });
+    const pausePid = Number(pause!.net.split('/')[2]);
+    await waitFor('the pause process is gone with the pod', async () => {
+      try { const st = readFileSync(`/proc/${pausePid}/stat`, 'utf8'); return st.slice(st.lastIndexOf(')') + 2).startsWith('Z'); } catch { return true; }
+    });
   } finally { agent.kill('SIGKILL'); }
 });
 
@@ -348,7 +359,7 @@ test('logs -f follows until the container ends; restartPolicy Never ends Succeed
   assert.equal(ok.status.containerStatuses[0].state.terminated.reason, 'Completed');
   assert.equal(ok.status.conditions.find((x: any) => x.type === 'Ready').reason, 'PodCompleted');
   // A terminal pod keeps no sandbox: its network namespace is unpinned.
-  await waitFor('sandbox released', async () => !isMountPoint(path.join(c.nodeRoot, 'var/lib/kubelet/pods', ok.metadata.uid!, 'ns/net')));
+  await waitFor('sandbox released', async () => !podNamespacesExist(path.join(c.nodeRoot, 'var/lib/kubelet/pods', ok.metadata.uid!)));
   const bad = await waitFor('Failed', async () => { const x = await pod('job-fail'); return x.status?.phase === 'Failed' && x; });
   assert.deepEqual([bad.status.containerStatuses[0].state.terminated.exitCode, bad.status.containerStatuses[0].state.terminated.reason], [2, 'Error']);
   assert.equal(bad.status.containerStatuses[0].restartCount, 0);

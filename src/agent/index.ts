@@ -10,7 +10,7 @@ import { Informer } from '../client/informer.js';
 import type { Client } from '../client/types.js';
 import { ImageStore } from './images/store.js';
 import { sandboxAvailable, stopSandbox, readSandboxState, isRunning } from './runtime/sandbox.js';
-import { podNamespacesAvailable } from './runtime/podns.js';
+import { podNamespacesAvailable, releasePodNamespaces } from './runtime/podns.js';
 import { startKubeletServer } from './kubelet/server.js';
 import { registerNode, renewLease, syncNodeStatus, type NodeOptions } from './node.js';
 import { PodWorker, podDirOf, type AgentContext } from './pods/worker.js';
@@ -121,6 +121,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       if (s.running?.dir) { const sb = readSandboxState(s.running.dir) ?? s.running.sandbox; if (isRunning(sb)) stops.push(stopSandbox(s.running.dir, sb, 0)); }
     }
     await Promise.all(stops);
+    await releasePodNamespaces(dir);
     await tearDownPod(dir).catch((e) => log('orphan teardown failed', { uid, err: String(e) }));
     log('removed orphaned pod', { uid });
   }

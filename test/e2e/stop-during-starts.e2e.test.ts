@@ -1,9 +1,11 @@
 // SIGTERM to `stowage up` while pods are still starting stops the whole cluster: no sandbox process and no
-// mount under the data directory outlives it (a start under way when the stop begins stops its container).
+// mount under the data directory, and no pause process, outlives it (a start under way when the stop begins stops its container).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { R } from '../../src/api/gvr.js';
+import { procStartTime } from '../../src/agent/runtime/proc.js';
 import { startCluster } from './cluster.js';
 
 /** Processes whose command line mentions dir (e.g. bwrap binding a rootfs under it). */
@@ -18,6 +20,18 @@ function processesUnder(dir: string): string[] {
     } catch { /* gone */ }
   }
   return out;
+}
+/** Pause processes (runtime/podns.ts) recorded under dir that are still alive. */
+function pausesAlive(dir: string): { recorded: number; alive: string[] } {
+  const out: string[] = [];
+  let recorded = 0;
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!f.endsWith('/ns/pause.json')) continue;
+    const { pid, start } = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { pid: number; start: number };
+    recorded++;
+    if (procStartTime(pid) === start) out.push(`${pid} ${f}`);
+  }
+  return { recorded, alive: out };
 }
 const mountsUnder = (dir: string) => readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(dir));
 
@@ -43,6 +57,9 @@ test('SIGTERM while pods start leaves no sandbox and no mount behind, within 10 
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(processesUnder(up.dataDir), [], 'no process left running under the data directory');
     assert.deepEqual(mountsUnder(up.dataDir), [], 'no mount left under the data directory');
+    const pauses = pausesAlive(up.dataDir);
+    assert.ok(pauses.recorded > 0, 'pods had pause processes');
+    assert.deepEqual(pauses.alive, [], 'no pause process left holding a pod\'s namespaces');
   } finally {
     await cleanup();
   }

@@ -19,7 +19,7 @@ import { normalizeRef } from '../images/store.js';
 import { startSandbox, stopSandbox, removeSandbox, isRunning, sandboxExit, namespacePid } from '../runtime/sandbox.js';
 import { containerLogPath, podLogDir } from '../runtime/logs.js';
 import type { ExecTarget } from '../runtime/exec.js';
-import { ensurePodNamespaces, podNamespacePaths, releasePodNamespaces } from '../runtime/podns.js';
+import { ensurePodNamespaces, podNamespacePaths, releasePodNamespaces, type PodNamespaces } from '../runtime/podns.js';
 import { dialInNamespace } from '../runtime/netdial.js';
 import { setUpPodVolumes, tearDownPod, MountFailure } from '../volumes/index.js';
 import { mountsUnderShared, unmountAll } from '../runtime/mount.js';
@@ -76,7 +76,7 @@ export class PodWorker {
   private finished = false;
   private onceEvents = new Set<string>();
   /** Pinning the pod's namespaces: started with the volumes' set-up, awaited by the first container start. */
-  private nsPinning?: Promise<void>;
+  private nsPinning?: Promise<PodNamespaces>;
   private sandboxReleased = false;
   /** Instance dirs of sandboxes this process started and is still the parent of: their exit is reported. */
   private exitWatched = new Set<string>();
@@ -164,7 +164,7 @@ export class PodWorker {
   /** The pod's own network namespace, or undefined when it uses the node's network. */
   podNetns(): string | undefined {
     if (!this.ctx.podNamespaces || this.ctx.simulated || this.pod.spec?.hostNetwork) return undefined;
-    return podNamespacePaths(this.dir).net;
+    return podNamespacePaths(this.dir)?.net;
   }
 
   /** A connection to the pod's port on its loopback (port-forward): inside its network namespace. */
@@ -361,6 +361,8 @@ export class PodWorker {
   }
 
   private async startContainerNow(c: Container, s: ContainerState, isInit: boolean): Promise<boolean> {
+    // Stopped while it waited for a start slot (settleStarts does not wait for those): start nothing.
+    if (this.finished || this.stopping) return false;
     const pod = this.pod;
     const name = c.image ?? '';
     const resolved = this.resolveImage(c, isInit);
@@ -464,8 +466,7 @@ export class PodWorker {
   private async podSandboxNamespaces(): Promise<{ net?: string; ipc?: string }> {
     const spec = this.pod.spec;
     if (!this.needsPodNamespaces()) return {};
-    await this.pinNamespaces();
-    const p = podNamespacePaths(this.dir);
+    const p = await this.pinNamespaces();
     return { net: spec?.hostNetwork ? undefined : p.net, ipc: spec?.hostIPC ? undefined : p.ipc };
   }
 
@@ -486,9 +487,18 @@ export class PodWorker {
     return this.ctx.podNamespaces && !this.ctx.simulated && !(spec?.hostNetwork && spec?.hostIPC);
   }
 
-  /** Pins the namespaces once per worker (found again if a previous agent pinned them); a failure is retried. */
-  private pinNamespaces(): Promise<void> {
-    this.nsPinning ??= ensurePodNamespaces(this.dir, this.ctx.hostIP).then(() => {}, (e: unknown) => { this.nsPinning = undefined; throw e; });
+  /**
+   * The pod's namespaces: its pause process's (found again if a previous agent started it), started once
+   * when missing (concurrent callers share the start). A pause process that died is replaced; containers
+   * still running keep the old namespaces (upstream would restart them all: SandboxChanged).
+   */
+  private pinNamespaces(): Promise<PodNamespaces> {
+    const live = podNamespacePaths(this.dir);
+    if (live) return Promise.resolve(live);
+    // A sync or start still under way when the pod (or the agent) stops must not start a pause process
+    // after releaseSandbox has stopped the pod's: nobody would stop that one.
+    if (this.finished || this.stopping || this.sandboxReleased) return Promise.reject(new Error('the pod is stopping'));
+    this.nsPinning ??= ensurePodNamespaces(this.dir, this.ctx.hostIP).finally(() => { this.nsPinning = undefined; });
     return this.nsPinning;
   }
 
@@ -611,6 +621,7 @@ export class PodWorker {
     await Promise.all(stops);
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.releaseSandbox();
     await tearDownPod(this.dir).catch((e) => this.ctx.log('teardown failed', { pod: this.key, err: String(e) }));
     if (deleteObject) {
       try {
@@ -627,7 +638,9 @@ export class PodWorker {
   async stopContainers(graceSec: number): Promise<void> {
     this.detach();
     await this.settleStarts();
-    const stops: Promise<void>[] = [];
+    // No pause process either (the next agent makes the pod's namespaces anew, as after a reboot); stopped
+    // first, as running containers hold the namespaces themselves.
+    const stops: Promise<void>[] = [this.releaseSandbox()];
     for (const m of [this.state.init, this.state.containers]) for (const s of Object.values(m)) {
       if (s.running?.dir && !this.ctx.simulated) { const inst = s.running; stops.push(stopSandbox(inst.dir, inst.sandbox, graceSec * 1000).catch(() => {})); }
     }

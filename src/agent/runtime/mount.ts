@@ -1,8 +1,8 @@
 // Thin wrappers over mount(8)/umount(8): overlay root filesystems, tmpfs emptyDirs, subPath binds.
 // Whether one path is a mount point is answered from the mount ids of the path and its parent (a few µs),
-// not from the mount table: /proc/self/mounts grows by three lines per running pod (overlay root, network
-// and IPC namespace pins), and reading it for every container start and stop was a fifth of the agent's
-// CPU with a few hundred pods.
+// not from the mount table: /proc/self/mounts grew by three lines per running pod (before overlay roots and
+// namespace pins left the agent's mount namespace), and reading it for every container start and stop was
+// a fifth of the agent's CPU with a few hundred pods; volumes' own mounts still add to it.
 import { closeSync, constants as fsc, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCommand } from './spawner.js';

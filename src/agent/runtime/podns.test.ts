@@ -1,18 +1,19 @@
 // Pod network namespaces for real: containers of one pod share 127.0.0.1, two pods listen on the same
-// port, the relay into a namespace (port-forward, probes), and pinning that outlives its creator.
+// port, the relay into a namespace (port-forward, probes), and the pause process that holds them.
 // Needs root and bwrap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, readlinkSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBuiltinImages, ImageStore } from '../images/store.js';
 import { startSandbox, stopSandbox, isRunning, removeSandbox, namespacePid, type SandboxSpec, type SandboxState } from './sandbox.js';
 import { execInSandbox } from './exec.js';
-import { ensurePodNamespaces, podNamespacesExist, podNamespacesAvailable, releasePodNamespaces } from './podns.js';
+import { ensurePodNamespaces, podNamespacePaths, podNamespacesExist, podNamespacesAvailable, releasePodNamespaces } from './podns.js';
 import { dialInNamespace, tcpCheckInNamespace } from './netdial.js';
-import { isMountPoint, mountsUnder, unmountIfMounted } from './mount.js';
+import { mountsUnder, unmountIfMounted } from './mount.js';
 
 let tmp: string; let images: ImageStore;
 const started: Array<{ dir: string; st: SandboxState }> = [];
@@ -23,6 +24,7 @@ before(async () => {
 });
 after(async () => {
   for (const s of started) await stopSandbox(s.dir, s.st, 0).catch(() => {});
+  for (const pod of ['pod-a', 'pod-b', 'pod-c', 'pod-d']) await releasePodNamespaces(path.join(tmp, pod));
   for (const m of mountsUnder(tmp)) await unmountIfMounted(m);
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -55,7 +57,9 @@ test('containers of one pod share 127.0.0.1; two pods listen on the same port; t
   const [a, b] = [path.join(tmp, 'pod-a'), path.join(tmp, 'pod-b')];
   const nsA = await ensurePodNamespaces(a);
   const nsB = await ensurePodNamespaces(b);
-  assert.ok(isMountPoint(nsA.net) && isMountPoint(nsA.ipc));
+  assert.ok(podNamespacesExist(a) && podNamespacesExist(b));
+  assert.notEqual(readlinkSync(nsA.net), readlinkSync(nsB.net));
+  assert.notEqual(readlinkSync(nsA.ipc), readlinkSync(nsB.ipc));
   const webA = spec('pod-a', 'web', HTTPD(18480, 'from-a'), nsA);
   const webB = spec('pod-b', 'web', HTTPD(18480, 'from-b'), nsB);
   const sidecar = spec('pod-a', 'sidecar', ['sleep', '3600'], nsA);
@@ -86,21 +90,39 @@ test('a refused connection through the relay fails with the Go dial error', asyn
   assert.equal((err as NodeJS.ErrnoException).code, 'ECONNREFUSED');
 });
 
-test('the pin outlives the process that made it, is found again, and is released by unmounting', async () => {
+test('the pause process outlives its starter, is found again, adds no mount, and goes when released', async () => {
   const dir = path.join(tmp, 'pod-d');
-  const ns = await ensurePodNamespaces(dir);
-  const inode = statSync(ns.net).ino;
+  const ns = await ensurePodNamespaces(dir, '10.99.0.7');
+  const netns = readlinkSync(ns.net);
   assert.equal(podNamespacesExist(dir), true);
-  // A second call (as after an agent restart) keeps the same namespace.
-  await ensurePodNamespaces(dir);
-  assert.equal(statSync(ns.net).ino, inode);
+  assert.deepEqual(mountsUnder(dir), [], 'nothing is mounted for the pod sandbox');
+  // A second call (as after an agent restart) keeps the same namespaces.
+  assert.deepEqual(await ensurePodNamespaces(dir), ns);
+  assert.equal(readlinkSync(ns.net), netns);
   const s = spec('pod-d', 'web', HTTPD(18480, 'from-d'), ns);
   const st = await start(s);
   await until('d answers', async () => { try { return /from-d/.test(await readAll(dialInNamespace(ns.net, 18480), 'GET / HTTP/1.0\r\n\r\n')); } catch { return false; } });
+  // The pod's address is on its loopback, and its container sees it.
+  assert.match(execFileSync('nsenter', [`--net=${ns.net}`, 'ip', '-o', 'addr', 'show', 'lo'], { encoding: 'utf8' }), /inet 10\.99\.0\.7\/32/);
+  // A pause process of its own session: a Ctrl-C to the agent's terminal does not reach it.
+  const pid = Number(ns.net.split('/')[2]);
+  assert.notEqual(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[3], readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[3]);
   await stopSandbox(s.dir, st, 0); await removeSandbox(s.dir);
   await releasePodNamespaces(dir);
   assert.equal(podNamespacesExist(dir), false);
-  assert.ok(existsSync(ns.net), 'the empty pin file stays until the pod directory goes');
+  assert.equal(podNamespacePaths(dir), undefined);
+});
+
+test('a pause process that died is replaced by a new one with new namespaces', async () => {
+  const dir = path.join(tmp, 'pod-e');
+  const ns = await ensurePodNamespaces(dir);
+  const netns = readlinkSync(ns.net);
+  process.kill(Number(ns.net.split('/')[2]), 'SIGKILL');
+  await until('pause gone', () => !podNamespacesExist(dir));
+  const again = await ensurePodNamespaces(dir);
+  assert.notDeepEqual(again, ns);
+  assert.notEqual(readlinkSync(again.net), netns);
+  await releasePodNamespaces(dir);
 });
 
 test('hostNetwork: a sandbox without a net join uses the node network', async () => {

@@ -2,7 +2,7 @@
 // SIGTERM then SIGKILL, and exec entering the running sandbox. Needs root and bwrap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBuiltinImages, ImageStore, normalizeRef } from '../images/store.js';
@@ -98,4 +98,21 @@ test('a process ignoring SIGTERM is killed after the grace period', async () => 
   const took = Date.now() - t0;
   assert.ok(took >= 290 && took < 3000, `took ${took}ms`);
   assert.equal(isRunning(st), false);
+});
+
+test('the overlay root is mounted only in the container\'s own mount namespace, and goes with it', async () => {
+  const vol = path.join(tmp, 'vol1'); mkdirSync(vol); writeFileSync(path.join(vol, 'data'), 'from volume\n');
+  const s = spec('priv1', ['sh', '-c', 'cat /etc/hostname /mnt/v/data; echo w > /written; while true; do sleep 0.05; done'], { mounts: [{ source: vol, destination: '/mnt/v', readOnly: false }] });
+  const st = await startSandbox(s);
+  await new Promise((r) => setTimeout(r, 150));
+  // Nothing of the container is mounted where the agent (and every later bwrap start) sees it.
+  assert.deepEqual(mountsUnder(s.dir), []);
+  assert.deepEqual(logText(s).map((l) => l.text), ['priv1', 'from volume']);
+  // Its writes land in the writable layer, which the agent reads without a mount.
+  assert.equal(readFileSync(path.join(s.dir, 'upper/written'), 'utf8'), 'w\n');
+  const nsPid = namespacePid(s.dir)!;
+  assert.match(readFileSync(`/proc/${nsPid}/mounts`, 'utf8'), new RegExp(`^overlay / overlay .*upperdir=${path.join(s.dir, 'upper')}`, 'm'));
+  await stopSandbox(s.dir, st, 0);
+  await removeSandbox(s.dir);
+  assert.equal(existsSync(s.dir), false);
 });

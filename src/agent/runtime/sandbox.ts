@@ -1,14 +1,15 @@
 // One container = one bubblewrap sandbox: own mount, PID and UTS namespaces; the network and IPC
-// namespaces are the pod's (runtime/podns.ts), joined with nsenter before bwrap starts; root filesystem = an overlay of the image (lower, read-only) and a private writable layer, volumes
-// bind-mounted at their mount paths. bwrap is started detached and writes its status (child pid, exit
+// namespaces are the pod's (runtime/podns.ts), joined with nsenter before bwrap starts; root filesystem =
+// an overlay of the image (lower, read-only) and a private writable layer, mounted inside the container's
+// own mount namespace (never in the agent's); volumes bind-mounted at their mount paths. bwrap is started detached and writes its status (child pid, exit
 // code) to a file, and its stdout/stderr go through two small awk processes that write CRI log lines, so
 // a container outlives an agent crash and the restarted agent re-adopts it by pid + start time.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { promises as fsp, openSync, closeSync, readFileSync, existsSync, statSync, constants as fsc } from 'node:fs';
 import path from 'node:path';
-import { mount, unmountIfMounted } from './mount.js';
+import { unmountIfMounted } from './mount.js';
 import { childrenOf, isSameProcessAlive, procStartTime, signal } from './proc.js';
-import { secureJoin } from '../volumes/safepath.js';
+import { layersOf, makeMountPoint, writeRootFile, type Layers } from './rootfs.js';
 
 export interface SandboxMount { source: string; destination: string; readOnly: boolean }
 
@@ -64,33 +65,21 @@ const statePath = (dir: string) => path.join(dir, 'state.json');
 const statusPath = (dir: string) => path.join(dir, 'status.jsonl');
 export const stdinFifoPath = (dir: string) => path.join(dir, 'stdin');
 
-/** Mounts the overlay root and creates every mount point inside it (resolved without leaving it). */
-async function prepareRootfs(spec: SandboxSpec): Promise<string> {
+/**
+ * Makes the overlay's layers and mount point and writes the /etc files into the writable layer (resolved as
+ * the merged view will resolve them). Nothing is mounted here: the launcher mounts the overlay inside the
+ * container's own mount namespace (see LAUNCHER).
+ */
+async function prepareRootfs(spec: SandboxSpec): Promise<{ rootfs: string; layers: Layers; overlayOptions: string }> {
   const upper = path.join(spec.dir, 'upper');
   const work = path.join(spec.dir, 'work');
   const rootfs = rootfsOf(spec.dir);
   await Promise.all([upper, work, rootfs].map((d) => fsp.mkdir(d, { recursive: true })));
+  // A root mounted here by an agent before this change (re-adopted, now restarted) must not stay behind.
   await unmountIfMounted(rootfs);
-  await mount(['-t', 'overlay', 'overlay', '-o', `lowerdir=${spec.lowerdir},upperdir=${upper},workdir=${work}`, rootfs]);
-  const etc = secureJoin(rootfs, '/etc');
-  await fsp.mkdir(etc, { recursive: true });
-  for (const [name, body] of Object.entries(spec.etcFiles)) {
-    const p = secureJoin(rootfs, `/etc/${name}`);
-    await fsp.rm(p, { force: true });
-    await fsp.writeFile(p, body);
-  }
-  return rootfs;
-}
-
-/** Resolves a container path inside rootfs and creates it as a directory or file mount point. */
-async function mountPoint(rootfs: string, dest: string, isDir: boolean): Promise<string> {
-  const host = secureJoin(rootfs, dest);
-  if (isDir) await fsp.mkdir(host, { recursive: true });
-  else {
-    await fsp.mkdir(path.dirname(host), { recursive: true });
-    if (!existsSync(host)) await fsp.writeFile(host, '');
-  }
-  return '/' + path.relative(rootfs, host);
+  const layers = layersOf(spec.lowerdir, upper);
+  for (const [name, body] of Object.entries(spec.etcFiles)) writeRootFile(layers, `/etc/${name}`, body);
+  return { rootfs, layers, overlayOptions: `lowerdir=${spec.lowerdir},upperdir=${upper},workdir=${work}` };
 }
 
 const BUSYBOX = existsSync('/usr/bin/busybox') ? '/usr/bin/busybox' : 'busybox';
@@ -116,20 +105,34 @@ const LAUNCHER = [
   'exec "$@"',
 ].join('\n');
 
+/**
+ * Run by the launcher in a new, private mount namespace (unshare(1) execs it in its own place): mounts the
+ * overlay root there and execs the sandbox command. The overlay is held by the container's namespaces
+ * only, so it is gone with the container's last process and the agent's mount table (copied by every
+ * bwrap start: 3.5 ms with 30 mounts, 140 ms with 3,000) does not grow with the running containers.
+ * exec (nsenter -m -r into bwrap's reaper) still sees it: bwrap's namespace is a copy of this one.
+ *   $1 overlay options  $2 mount point  $3... the command
+ */
+const MOUNT_ROOT = [
+  '/usr/bin/mount -t overlay overlay -o "$1" "$2" || exit 125',
+  'shift 2',
+  'exec "$@"',
+].join('\n');
+
 export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   await fsp.mkdir(spec.dir, { recursive: true });
   await fsp.mkdir(path.dirname(spec.logPath), { recursive: true });
-  const rootfs = await prepareRootfs(spec);
+  const { rootfs, layers, overlayOptions } = await prepareRootfs(spec);
   const args = ['--unshare-pid', '--unshare-uts', ...(spec.join?.ipc ? [] : ['--unshare-ipc']), '--hostname', spec.hostname];
   const userns = spec.runAsUser !== undefined || spec.runAsGroup !== undefined;
   if (userns) args.push('--unshare-user', '--uid', String(spec.runAsUser ?? 0), '--gid', String(spec.runAsGroup ?? spec.runAsUser ?? 0));
   args.push(spec.readOnlyRootFilesystem ? '--ro-bind' : '--bind', rootfs, '/', '--proc', '/proc', '--dev', '/dev');
   for (const m of spec.mounts) {
     const isDir = (await fsp.stat(m.source)).isDirectory();
-    const dest = await mountPoint(rootfs, m.destination, isDir);
+    const dest = makeMountPoint(layers, m.destination, isDir);
     args.push(m.readOnly ? '--ro-bind' : '--bind', m.source, dest);
   }
-  if (spec.workingDir) { await mountPoint(rootfs, spec.workingDir, true); args.push('--chdir', spec.workingDir); }
+  if (spec.workingDir) { makeMountPoint(layers, spec.workingDir, true); args.push('--chdir', spec.workingDir); }
   args.push('--clearenv');
   for (const [k, v] of spec.env) args.push('--setenv', k, v);
   args.push('--json-status-fd', '3', '--', ...spec.argv);
@@ -145,7 +148,8 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   }
   // nsenter joins the pod's namespaces and execs bwrap (same pid), so the sandbox starts inside them.
   const nsJoin = [...(spec.join?.net ? [`--net=${spec.join.net}`] : []), ...(spec.join?.ipc ? [`--ipc=${spec.join.ipc}`] : [])];
-  const command = nsJoin.length ? ['nsenter', ...nsJoin, '--', 'bwrap', ...args] : ['bwrap', ...args];
+  const sandbox = nsJoin.length ? ['nsenter', ...nsJoin, '--', 'bwrap', ...args] : ['bwrap', ...args];
+  const command = ['unshare', '--mount', '--propagation', 'private', BUSYBOX, 'sh', '-c', MOUNT_ROOT, 'sh', overlayOptions, rootfs, ...sandbox];
   const launcherArgs = [spec.logPath, path.join(spec.dir, 'stdout.fifo'), path.join(spec.dir, 'stderr.fifo'), criLogProgram('stdout'), criLogProgram('stderr')];
   let child: ChildProcess;
   try {
@@ -229,7 +233,10 @@ export async function stopSandbox(dir: string, st: SandboxState, graceMs: number
   }
 }
 
-/** Unmounts the overlay root and removes the instance's writable layer. */
+/**
+ * Removes the instance's writable layer. The overlay root went with the container's mount namespace; one
+ * still mounted in the agent's (by an agent before this change) is unmounted first.
+ */
 export async function removeSandbox(dir: string): Promise<void> {
   await unmountIfMounted(rootfsOf(dir));
   await fsp.rm(dir, { recursive: true, force: true });
