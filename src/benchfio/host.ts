@@ -26,7 +26,8 @@ export async function runHostFio(root: string, jobName: string, jobText: string,
     const jobFile = path.join(dir, jobName.replace(/[^A-Za-z0-9_.-]/g, '_') + '.job');
     await writeFile(jobFile, jobText);
     const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve, reject) => {
-      const child = spawn(HOST_FIO, ['--directory', dir, jobFile, '--output-format=json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // cwd: what fio writes relative to it (a prerun's output, logs) stays in the temporary directory too.
+      const child = spawn(HOST_FIO, ['--directory', dir, jobFile, '--output-format=json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = []; const err: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));
       child.stderr.on('data', (c: Buffer) => err.push(c));
