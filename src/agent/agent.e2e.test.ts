@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { R } from '../api/gvr.js';
@@ -404,4 +404,18 @@ test('full agent stop (cluster shutdown) leaves no processes or mounts; the next
   assert.equal(after.status.containerStatuses[0].lastState.terminated.exitCode, 143); // SIGTERM
   assert.equal((await kubectl(['exec', 'reboot', '--', 'cat', '/data/f'])).out, 'kept\n');
   assert.match((await kubectl(['exec', 'reboot', '--', 'sh', '-c', "grep ' /mem ' /proc/mounts"])).out, /^tmpfs /);
+});
+
+test('securityContext runAsUser/runAsGroup: the container and kubectl exec run as that user', async () => {
+  await createPod('as-user', {
+    securityContext: { runAsUser: 1000, runAsGroup: 3000 },
+    containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'id; echo hi > /cache/f; touch /etc/x 2>&1; sleep 3600'], volumeMounts: [{ name: 'cache', mountPath: '/cache' }] }],
+    volumes: [{ name: 'cache', emptyDir: {} }],
+  });
+  const p = await running('as-user');
+  await waitFor('logs', async () => (await kubectl(['logs', 'as-user'])).out.split('\n').length >= 3);
+  assert.deepEqual((await kubectl(['logs', 'as-user'])).out, 'uid=1000 gid=3000 groups=3000\ntouch: /etc/x: Permission denied\n');
+  assert.equal((await kubectl(['exec', 'as-user', '--', 'id'])).out, 'uid=1000 gid=3000 groups=3000\n');
+  const f = statSync(path.join(c.nodeRoot, 'var/lib/kubelet/pods', p.metadata.uid!, 'volumes/kubernetes.io~empty-dir/cache/f'));
+  assert.deepEqual([f.uid, f.gid], [1000, 3000]);
 });

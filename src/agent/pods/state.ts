@@ -3,6 +3,7 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxState } from '../runtime/sandbox.js';
+import type { Credentials } from '../runtime/credentials.js';
 
 export interface Terminated {
   exitCode: number; reason: string; message?: string; signal?: number;
@@ -19,7 +20,8 @@ export interface Instance {
   imageID: string;
   image: string;
   env: Array<[string, string]>;
-  uid?: number; gid?: number;
+  /** The container's user (runAsUser, runAsGroup, supplementary groups): exec runs as it too. */
+  user?: Credentials;
   placeholder?: boolean;
 }
 

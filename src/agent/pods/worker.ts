@@ -158,7 +158,7 @@ export class PodWorker {
     if (!s?.running || this.ctx.simulated) return undefined;
     const nsPid = namespacePid(s.running.dir);
     if (!nsPid) return undefined;
-    return { nsPid, env: s.running.env, userns: s.running.sandbox.userns, uid: s.running.uid, gid: s.running.gid };
+    return { nsPid, env: s.running.env, user: s.running.user };
   }
 
   /** The pod's own network namespace, or undefined when it uses the node's network. */
@@ -417,6 +417,9 @@ export class PodWorker {
     const dir = path.join(this.dir, 'containers', c.name, String(n));
     const hostname = pod.spec?.hostname ?? pod.metadata.name;
     const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) } as { runAsUser?: number; runAsGroup?: number; readOnlyRootFilesystem?: boolean };
+    // Supplementary groups: fsGroup and supplementalGroups are pod-level only (upstream PodSecurityContext).
+    const psc = pod.spec?.securityContext as { fsGroup?: number; supplementalGroups?: number[] } | undefined;
+    const user = { uid: sc.runAsUser, gid: sc.runAsGroup, groups: [...(psc?.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc?.supplementalGroups ?? [])] };
     let join: { net?: string; ipc?: string };
     try { join = await this.podSandboxNamespaces(); }
     catch (e) {
@@ -432,7 +435,7 @@ export class PodWorker {
         onExit: () => { this.exitWatched.delete(dir); if (!this.finished) this.checkExits(); },
         dir, lowerdir: img.rootfs, argv, env, workingDir: c.workingDir || img.config.WorkingDir || undefined, hostname,
         etcFiles: { hosts: this.hostsFile(hostname), hostname: hostname + '\n', 'resolv.conf': this.resolvConf() },
-        mounts, readOnlyRootFilesystem: !!sc.readOnlyRootFilesystem, runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup,
+        mounts, readOnlyRootFilesystem: !!sc.readOnlyRootFilesystem, user,
         stdin: !!c.stdin, logPath: containerLogPath(this.logDir, c.name, n), join,
       });
       if (this.finished || this.stopping) {
@@ -443,7 +446,7 @@ export class PodWorker {
       }
       this.event('Normal', 'Created', `Created container ${c.name}`, c, isInit);
       this.event('Normal', 'Started', `Started container ${c.name}`, c, isInit);
-      const inst: Instance = { n, containerID, dir, sandbox, startedAt: sandbox.startedAt.replace(/\.\d+Z$/, 'Z'), imageID: this.imageIdOf(img), image: name, env, uid: sc.runAsUser, gid: sc.runAsGroup, placeholder: false };
+      const inst: Instance = { n, containerID, dir, sandbox, startedAt: sandbox.startedAt.replace(/\.\d+Z$/, 'Z'), imageID: this.imageIdOf(img), image: name, env, user, placeholder: false };
       if (s.lastTerm) s.restartCount = n;
       s.running = inst; s.waiting = undefined; s.imageID = inst.imageID;
       s.started = !c.startupProbe; s.ready = !c.readinessProbe && !c.startupProbe;
@@ -575,7 +578,7 @@ export class PodWorker {
     for (const c of this.pod.spec?.containers ?? []) {
       const s = (this.state.containers[c.name] ??= newContainerState());
       if (!s.running) {
-        const inst = { n: 0, containerID: 'stowage://simulated', dir: '', sandbox: { bwrapPid: 0, bwrapStart: 0, startedAt: this.nowIso(), userns: false }, startedAt: this.nowIso(), imageID: '', image: c.image ?? '', env: [], placeholder: true };
+        const inst = { n: 0, containerID: 'stowage://simulated', dir: '', sandbox: { bwrapPid: 0, bwrapStart: 0, startedAt: this.nowIso() }, startedAt: this.nowIso(), imageID: '', image: c.image ?? '', env: [], placeholder: true };
         s.running = inst; s.ready = true; s.started = true;
       }
     }

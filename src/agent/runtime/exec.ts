@@ -1,17 +1,16 @@
 // Running a command inside a live sandbox: nsenter joins the container's mount, UTS, IPC, network and PID
-// namespaces (and user namespace when it has one) and its root, with the container's environment.
+// namespaces and its root, with the container's environment and credentials.
 // With a TTY the command runs under script(1), which gives it a pseudo-terminal.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { childrenOf } from './proc.js';
+import { credentialsArgv, type Credentials } from './credentials.js';
 
-export interface ExecTarget { nsPid: number; env: Array<[string, string]>; userns: boolean; uid?: number; gid?: number }
+export interface ExecTarget { nsPid: number; env: Array<[string, string]>; user?: Credentials }
 
-function nsenterArgs(t: ExecTarget): string[] {
-  const a = ['-t', String(t.nsPid), '-m', '-u', '-i', '-n', '-p', '-r', '-w'];
-  if (t.userns) a.push('-U', '--preserve-credentials');
-  else if (t.uid !== undefined) a.push('-S', String(t.uid), '-G', String(t.gid ?? t.uid));
-  return a;
+/** nsenter's arguments: the container's namespaces and root, then its own user (runtime/credentials.ts), then command. */
+function nsenterArgs(t: ExecTarget, command: string[]): string[] {
+  return ['-t', String(t.nsPid), '-m', '-u', '-i', '-n', '-p', '-r', '-w', '--', ...credentialsArgv(t.user ?? {}), ...command];
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -21,11 +20,11 @@ export function execInSandbox(t: ExecTarget, command: string[], o: { tty?: boole
   const env = Object.fromEntries(t.env);
   if (o.tty) {
     env.TERM = env.TERM ?? 'xterm';
-    const inner = ['nsenter', ...nsenterArgs(t), '--', ...command].map(shellQuote).join(' ');
+    const inner = ['nsenter', ...nsenterArgs(t, command)].map(shellQuote).join(' ');
     const sized = o.cols && o.rows ? `stty cols ${o.cols} rows ${o.rows} 2>/dev/null; exec ${inner}` : `exec ${inner}`;
     return spawn('script', ['-q', '-f', '-e', '-c', sized, '/dev/null'], { env: { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin', SHELL: '/bin/sh' }, stdio: 'pipe' });
   }
-  return spawn('nsenter', [...nsenterArgs(t), '--', ...command], { env, stdio: 'pipe' });
+  return spawn('nsenter', nsenterArgs(t, command), { env, stdio: 'pipe' });
 }
 
 /**

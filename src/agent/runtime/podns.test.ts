@@ -36,7 +36,7 @@ function spec(pod: string, name: string, argv: string[], join?: SandboxSpec['joi
 async function start(s: SandboxSpec): Promise<SandboxState> { const st = await startSandbox(s); started.push({ dir: s.dir, st }); return st; }
 function run(nsPid: number, cmd: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const c = execInSandbox({ nsPid, env: [['PATH', '/bin:/usr/bin']], userns: false }, cmd);
+    const c = execInSandbox({ nsPid, env: [['PATH', '/bin:/usr/bin']] }, cmd);
     let out = '';
     c.stdout!.on('data', (d: Buffer) => (out += d)); c.stderr!.on('data', (d: Buffer) => (out += d));
     c.on('close', (code) => resolve({ code: code ?? -1, out }));

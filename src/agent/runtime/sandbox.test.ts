@@ -2,7 +2,7 @@
 // SIGTERM then SIGKILL, and exec entering the running sandbox. Needs root and bwrap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, existsSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBuiltinImages, ImageStore, normalizeRef } from '../images/store.js';
@@ -23,7 +23,7 @@ function spec(name: string, argv: string[], more: Partial<SandboxSpec> = {}): Sa
   return { dir: path.join(tmp, name), lowerdir: images.resolve('busybox:1.36')!.rootfs, argv, env: [['PATH', '/bin:/usr/bin'], ['GREETING', 'hello']], hostname: name, etcFiles: { hostname: name + '\n' }, mounts: [], logPath: path.join(tmp, 'logs', name, '0.log'), ...more };
 }
 async function waitExit(s: SandboxSpec, st: { bwrapPid: number; bwrapStart: number }): Promise<number> {
-  for (let i = 0; i < 500 && isRunning({ ...st, startedAt: '', userns: false }); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 500 && isRunning({ ...st, startedAt: '' }); i++) await new Promise((r) => setTimeout(r, 10));
   return sandboxExit(s.dir).exitCode;
 }
 const logText = (s: SandboxSpec) => readFileSync(s.logPath, 'utf8').split('\n').filter(Boolean).map((l) => parseCRILine(l)!);
@@ -70,6 +70,28 @@ test('readOnlyRootFilesystem', async () => {
   assert.match(logText(s)[0]!.text, /Read-only file system/);
 });
 
+test('runAsUser/runAsGroup: real uid and gid, supplementary groups, no capabilities; files owned by them on the host; exec too', async () => {
+  const vol = path.join(tmp, 'shared'); mkdirSync(vol); chmodSync(vol, 0o777); // as an emptyDir is
+  const s = spec('user1', ['sh', '-c', [
+    'echo "id $(id -u):$(id -g) groups[$(id -G)] $(grep -E "^CapEff" /proc/self/status)"',
+    'echo x 2>/dev/null >/etc/forbidden && echo wrote-etc || echo no-etc',
+    'echo mine > /data/file', 'echo pid=$$', 'while true; do sleep 0.05; done',
+  ].join('; ')], { user: { uid: 1000, gid: 3000, groups: [2000] }, mounts: [{ source: vol, destination: '/data', readOnly: false }] });
+  const st = await startSandbox(s);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(logText(s).map((l) => l.text), ['id 1000:3000 groups[3000 2000] CapEff:\t0000000000000000', 'no-etc', 'pid=2']);
+  const f = statSync(path.join(vol, 'file'));
+  assert.deepEqual([f.uid, f.gid], [1000, 3000]);
+  // The main process is pid 2 (the credentials were dropped in its own place), so SIGTERM reaches it.
+  const out = await new Promise<string>((resolve) => {
+    const c = execInSandbox({ nsPid: namespacePid(s.dir)!, env: [['PATH', '/bin']], user: { uid: 1000, gid: 3000, groups: [2000] } }, ['sh', '-c', 'id -u; id -g; id -G; cat /data/file']);
+    let o = ''; c.stdout!.on('data', (d) => (o += d)); c.on('close', () => resolve(o));
+  });
+  assert.equal(out, '1000\n3000\n3000 2000\nmine\n');
+  await stopSandbox(s.dir, st, 2000);
+  assert.equal(isRunning(st), false);
+});
+
 test('exec enters the running sandbox; SIGTERM reaches the main process', async () => {
   const s = spec('ex1', ['sh', '-c', 'trap "exit 42" TERM; echo ready > /tmp/r; while true; do sleep 0.05; done']);
   const st = await startSandbox(s);
@@ -79,7 +101,7 @@ test('exec enters the running sandbox; SIGTERM reaches the main process', async 
   assert.equal(readlinkSync(`/proc/${nsPid}/ns/net`), readlinkSync('/proc/self/ns/net')); // node network
   await new Promise((r) => setTimeout(r, 100));
   const out = await new Promise<string>((resolve) => {
-    const c = execInSandbox({ nsPid, env: [['PATH', '/bin'], ['GREETING', 'hi']], userns: false }, ['sh', '-c', 'cat /tmp/r; hostname; echo $GREETING']);
+    const c = execInSandbox({ nsPid, env: [['PATH', '/bin'], ['GREETING', 'hi']] }, ['sh', '-c', 'cat /tmp/r; hostname; echo $GREETING']);
     let o = ''; c.stdout!.on('data', (d) => (o += d)); c.on('close', () => resolve(o));
   });
   assert.equal(out, 'ready\nex1\nhi\n');

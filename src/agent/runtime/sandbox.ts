@@ -10,6 +10,7 @@ import path from 'node:path';
 import { unmountIfMounted } from './mount.js';
 import { childrenOf, isSameProcessAlive, procStartTime, signal } from './proc.js';
 import { layersOf, makeMountPoint, writeRootFile, type Layers } from './rootfs.js';
+import { credentialsArgv, credentialsBindArgs, type Credentials } from './credentials.js';
 
 export interface SandboxMount { source: string; destination: string; readOnly: boolean }
 
@@ -26,8 +27,8 @@ export interface SandboxSpec {
   etcFiles: Record<string, string>;
   mounts: SandboxMount[];
   readOnlyRootFilesystem?: boolean;
-  runAsUser?: number;
-  runAsGroup?: number;
+  /** runAsUser, runAsGroup and the supplementary groups (runtime/credentials.ts). */
+  user?: Credentials;
   /** Keep a stdin FIFO open so `attach -i` can write to the container. */
   stdin?: boolean;
   logPath: string;
@@ -44,7 +45,6 @@ export interface SandboxState {
   bwrapPid: number;
   bwrapStart: number;
   startedAt: string;
-  userns: boolean;
 }
 
 export interface SandboxExit { exitCode: number; finishedAt: string }
@@ -124,9 +124,8 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   await fsp.mkdir(path.dirname(spec.logPath), { recursive: true });
   const { rootfs, layers, overlayOptions } = await prepareRootfs(spec);
   const args = ['--unshare-pid', '--unshare-uts', ...(spec.join?.ipc ? [] : ['--unshare-ipc']), '--hostname', spec.hostname];
-  const userns = spec.runAsUser !== undefined || spec.runAsGroup !== undefined;
-  if (userns) args.push('--unshare-user', '--uid', String(spec.runAsUser ?? 0), '--gid', String(spec.runAsGroup ?? spec.runAsUser ?? 0));
   args.push(spec.readOnlyRootFilesystem ? '--ro-bind' : '--bind', rootfs, '/', '--proc', '/proc', '--dev', '/dev');
+  args.push(...credentialsBindArgs(spec.user ?? {}));
   for (const m of spec.mounts) {
     const isDir = (await fsp.stat(m.source)).isDirectory();
     const dest = makeMountPoint(layers, m.destination, isDir);
@@ -135,7 +134,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   if (spec.workingDir) { makeMountPoint(layers, spec.workingDir, true); args.push('--chdir', spec.workingDir); }
   args.push('--clearenv');
   for (const [k, v] of spec.env) args.push('--setenv', k, v);
-  args.push('--json-status-fd', '3', '--', ...spec.argv);
+  args.push('--json-status-fd', '3', '--', ...credentialsArgv(spec.user ?? {}), ...spec.argv);
 
   const statusFd = openSync(statusPath(spec.dir), 'w');
   closeSync(openSync(spec.logPath, 'a')); // exists from the start (the shims open it a moment later)
@@ -164,7 +163,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   child.on('error', () => {});
   const pid = child.pid;
   if (!pid) throw new Error('failed to start bwrap');
-  const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString(), userns };
+  const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString() };
   await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
   await waitForChildPid(spec.dir, pid, state.bwrapStart);
   return state;
