@@ -419,3 +419,13 @@ test('securityContext runAsUser/runAsGroup: the container and kubectl exec run a
   const f = statSync(path.join(c.nodeRoot, 'var/lib/kubelet/pods', p.metadata.uid!, 'volumes/kubernetes.io~empty-dir/cache/f'));
   assert.deepEqual([f.uid, f.gid], [1000, 3000]);
 });
+
+test('a command not in the image: StartError, exit code 128, runc\'s message in the status and a Failed event', async () => {
+  await createPod('no-cmd', { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox', command: ['no-such-command'] }] });
+  const p = await waitFor('Failed', async () => { const x = await pod('no-cmd'); return x.status?.phase === 'Failed' && x; });
+  const t = p.status.containerStatuses[0].state.terminated;
+  assert.deepEqual([t.exitCode, t.reason], [128, 'StartError']);
+  const msg = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "no-such-command": executable file not found in $PATH: unknown';
+  assert.equal(t.message, msg);
+  await waitFor('Failed event', async () => (await events('no-cmd')).some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message === `Error: ${msg}`));
+});

@@ -145,8 +145,15 @@ export class PodWorker {
   private async recordExit(name: string, s: ContainerState): Promise<void> {
     const inst = s.running!;
     s.running = undefined;
-    const ex = sandboxExit(inst.dir);
-    s.lastTerm = { exitCode: ex.exitCode, reason: ex.exitCode === 0 ? 'Completed' : 'Error', startedAt: inst.startedAt, finishedAt: ex.finishedAt, containerID: inst.containerID };
+    const ex = sandboxExit(inst.dir, containerLogPath(this.logDir, name, inst.n));
+    if (ex.startError) {
+      // Upstream (containerd): a container whose process could not be started is terminated with exit code
+      // 128, reason StartError, and a Failed event "Error: <why>".
+      const message = ex.startError;
+      s.lastTerm = { exitCode: 128, reason: 'StartError', message, startedAt: inst.startedAt, finishedAt: ex.finishedAt, containerID: inst.containerID };
+      const c = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])].find((x) => x.name === name);
+      if (!this.finished && !this.stopping) this.event('Warning', 'Failed', `Error: ${message}`, c, !!this.pod.spec?.initContainers?.some((x) => x.name === name));
+    } else s.lastTerm = { exitCode: ex.exitCode, reason: ex.exitCode === 0 ? 'Completed' : 'Error', startedAt: inst.startedAt, finishedAt: ex.finishedAt, containerID: inst.containerID };
     s.ready = false; s.started = false;
     this.stopProbes(name);
     await removeSandbox(inst.dir).catch(() => {});

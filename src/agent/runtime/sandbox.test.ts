@@ -62,6 +62,21 @@ test('read-only bind mounts refuse writes; writable layer is private to the cont
   assert.equal(existsSync(path.join(ro, 'f')), false);
 });
 
+test('a command that cannot be executed is a StartError with runc\'s message, not an exit code of its own', async () => {
+  const missing = spec('nf1', ['no-such-command', 'arg']);
+  await waitExit(missing, await startSandbox(missing));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(sandboxExit(missing.dir, missing.logPath).startError, 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "no-such-command": executable file not found in $PATH: unknown');
+  const path_ = spec('nf2', ['/opt/none']);
+  await waitExit(path_, await startSandbox(path_));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.match(sandboxExit(path_.dir, path_.logPath).startError ?? '', /exec: "\/opt\/none": stat \/opt\/none: no such file or directory: unknown$/);
+  // A command that ran and failed is not a start error.
+  const ran = spec('nf3', ['sh', '-c', 'echo bwrap: execvp x: No such file or directory >&2; exit 3']);
+  assert.equal(await waitExit(ran, await startSandbox(ran)), 3);
+  assert.equal(sandboxExit(ran.dir, ran.logPath).startError, undefined);
+});
+
 test('readOnlyRootFilesystem', async () => {
   const s = spec('rorf', ['sh', '-c', 'touch /x 2>&1'], { readOnlyRootFilesystem: true });
   const st = await startSandbox(s);

@@ -47,7 +47,7 @@ export interface SandboxState {
   startedAt: string;
 }
 
-export interface SandboxExit { exitCode: number; finishedAt: string }
+export interface SandboxExit { exitCode: number; finishedAt: string; startError?: string }
 
 let bwrapWorks: boolean | undefined;
 /** Whether bubblewrap can make the namespaces it needs here (checked once per process). */
@@ -198,12 +198,40 @@ export function readSandboxState(dir: string): SandboxState | undefined {
 
 export function isRunning(st: SandboxState): boolean { return isSameProcessAlive(st.bwrapPid, st.bwrapStart); }
 
-/** The exit of a sandbox that is no longer running (137 when it died without saying, as after SIGKILL). */
-export function sandboxExit(dir: string): SandboxExit {
+/**
+ * The exit of a sandbox that is no longer running (137 when it died without saying, as after SIGKILL).
+ * startError is set, as upstream's StartError, when the container's process never ran: bwrap recorded no
+ * child (the launcher, nsenter, the overlay mount or bwrap's set-up failed: their messages, from the log's
+ * stderr), or the command could not be executed (bwrap's or setpriv's execvp failed).
+ */
+export function sandboxExit(dir: string, logPath?: string): SandboxExit {
   const s = readStatus(dir);
   let finishedAt = new Date().toISOString();
   try { finishedAt = statSync(statusPath(dir)).mtime.toISOString(); } catch { /* keep now */ }
-  return { exitCode: s.exitCode ?? 137, finishedAt };
+  const out: SandboxExit = { exitCode: s.exitCode ?? 137, finishedAt };
+  const stderr = stderrOf(logPath);
+  if (!s.childPid) out.startError = `failed to start the container's sandbox: ${stderr.join('; ').slice(0, 1000) || 'no process was started'}`;
+  else {
+    const m = stderr.map((l) => /^(?:bwrap: execvp|setpriv: failed to execute) (.+): (.+)$/.exec(l)).find((x) => x);
+    if (m && (s.exitCode === undefined || s.exitCode === 126 || s.exitCode === 127)) out.startError = execFailure(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+/** runc's message for a command that cannot be executed, as containerd reports it. Upstream: runc libcontainer/standard_init_linux.go */
+function execFailure(cmd: string, why: string): string {
+  const reason = why === 'No such file or directory'
+    ? (cmd.includes('/') ? `stat ${cmd}: no such file or directory` : 'executable file not found in $PATH')
+    : why.toLowerCase();
+  return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${cmd}": ${reason}: unknown`;
+}
+
+/** The stderr lines of a CRI log file (for a start that failed, only the launcher and bwrap wrote there). */
+function stderrOf(logPath: string | undefined): string[] {
+  if (!logPath) return [];
+  let text = '';
+  try { text = readFileSync(logPath, 'utf8'); } catch { return []; }
+  return text.split('\n').map((l) => /^\S+ stderr [PF] (.*)$/.exec(l)?.[1]).filter((x): x is string => x !== undefined);
 }
 
 /** The host pid of the container's main process (pid 2 inside, under bwrap's pid-1 reaper). */
