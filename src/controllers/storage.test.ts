@@ -127,15 +127,27 @@ test('ensureDefaultStorageClass is idempotent and creates the upstream-shaped de
   assert.equal(sc.provisioner, 'rancher.io/local-path');
   assert.equal(sc.volumeBindingMode, 'WaitForFirstConsumer');
   assert.equal(sc.reclaimPolicy, 'Delete');
+  // The provisioner's ConfigMap, as k3s ships it: config.json, setup, teardown, helperPod.yaml.
+  const cm = await client.get(R.configmaps, 'kube-system', 'local-path-config');
+  const data = cm.data as Record<string, string>;
+  assert.deepEqual(Object.keys(data).sort(), ['config.json', 'helperPod.yaml', 'setup', 'teardown']);
+  assert.deepEqual(JSON.parse(data['config.json']!), { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/opt/local-path-provisioner'] }] });
+  assert.equal(data.setup, '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"');
+  // An edit survives the next start.
+  await client.patch(R.configmaps, 'kube-system', 'local-path-config', 'merge', { data: { teardown: '#!/bin/sh\nrm -rf "$VOL_DIR"\n' } });
+  await ensureDefaultStorageClass(client);
+  assert.equal(((await client.get(R.configmaps, 'kube-system', 'local-path-config')).data as Record<string, string>).teardown, '#!/bin/sh\nrm -rf "$VOL_DIR"\n');
 });
 
 test('local-path failure on the selected node: ProvisioningFailed, and the node choice is handed back to the scheduler', async () => {
   await ensureDefaultStorageClass(client);
   await client.create(R.nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'full-node', labels: { 'kubernetes.io/hostname': 'full-node' } } });
-  await client.create(R.configmaps, 'kube-system', {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: 'kube-system' },
+  // The ConfigMap `up` created, edited as a user would (kubectl edit).
+  await client.patch(R.configmaps, 'kube-system', 'local-path-config', 'merge', {
     data: { 'config.json': JSON.stringify({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/opt/local-path-provisioner'] }, { node: 'full-node', paths: [] }] }) },
   });
+  // The provisioner reads the ConfigMap from a watch: let the edit arrive before the claim does.
+  await new Promise((r) => setTimeout(r, 200));
   await client.create(R.persistentvolumeclaims, 'default', {
     ...pvc('lp-claim', '1Gi', { storageClassName: 'local-path' }),
     metadata: { name: 'lp-claim', namespace: 'default', annotations: { 'volume.kubernetes.io/selected-node': 'full-node' } },

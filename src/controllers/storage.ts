@@ -17,7 +17,7 @@ import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass }
 import { ProvisioningController } from './provisioning/controller.js';
 import { HelperPodRunner } from './provisioning/helperpod.js';
 import { HOST_PATH_PROVISIONER, HostPathPlugin } from './provisioning/hostpath.js';
-import { defaultStorageClass, LocalPathProvisioner } from './provisioning/localpath.js';
+import { CONFIG_MAP as LOCAL_PATH_CONFIG_MAP, CONFIG_NAMESPACE as LOCAL_PATH_CONFIG_NAMESPACE, defaultLocalPathConfigMap, defaultStorageClass, LocalPathProvisioner } from './provisioning/localpath.js';
 import { claimKeysOfPod, PVCProtectionController, PVProtectionController } from './protection/protection.js';
 
 export interface StorageControllerOptions {
@@ -76,7 +76,12 @@ export async function startStorageControllers(o: StorageControllerOptions): Prom
   const podsByClaim = new PodsByClaim();
   const runner = new HelperPodRunner(client, pods, (m) => log(m));
   const hostPath = new HostPathPlugin({ runner, nodeNames: () => nodes.keys() });
-  const localPath = new LocalPathProvisioner(client, runner, { nodeExists: (n) => !!nodes.getByName(undefined, n), log: (m) => log(m) });
+  // The provisioner's ConfigMap, watched: an edit applies to the next claim (upstream re-reads its mounted file).
+  const localPathConfig = informers.for(R.configmaps, { namespace: LOCAL_PATH_CONFIG_NAMESPACE, fieldSelector: `metadata.name=${LOCAL_PATH_CONFIG_MAP}` });
+  const localPath = new LocalPathProvisioner(client, runner, {
+    nodeExists: (n) => !!nodes.getByName(undefined, n), log: (m) => log(m),
+    configMap: () => localPathConfig.getByName(LOCAL_PATH_CONFIG_NAMESPACE, LOCAL_PATH_CONFIG_MAP),
+  });
   const plugins: VolumePlugins = {
     provisionable: (name) => (name === HOST_PATH_PROVISIONER ? hostPath : undefined),
     deletableByName: (name) => (name === HOST_PATH_PROVISIONER ? hostPath : undefined),
@@ -142,12 +147,17 @@ export async function startStorageControllers(o: StorageControllerOptions): Prom
   };
 }
 
-/** Creates the default StorageClass `local-path` (idempotent): what `up` offers out of the box. */
+/**
+ * Creates the default StorageClass `local-path` and the ConfigMap kube-system/local-path-config that
+ * configures its provisioner, as k3s ships them (idempotent: what exists, perhaps edited by the user, stays).
+ */
 export async function ensureDefaultStorageClass(client: Client): Promise<void> {
-  try {
-    await client.create(R.storageclasses, undefined, defaultStorageClass());
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e;
+  for (const [gvr, ns, obj] of [[R.storageclasses, undefined, defaultStorageClass()], [R.configmaps, LOCAL_PATH_CONFIG_NAMESPACE, defaultLocalPathConfigMap()]] as const) {
+    try {
+      await client.create(gvr, ns, obj);
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
   }
 }
 

@@ -86,16 +86,17 @@ export class HelperPodRunner {
   }
 }
 
-/** A busybox pod that runs `script` on `node` with `hostDir` mounted at the same path. */
+/** A busybox pod that runs `script` (with `args`) on `node` with `hostDir` mounted at the same path. */
 export function nodeScriptPod(o: {
-  name: string; namespace: string; node?: string; hostDir: string; mountPath?: string; script: string;
+  name: string; namespace: string; node?: string; hostDir: string; mountPath?: string; script: string; args?: string[];
   env?: Record<string, string>; nodeAffinityHosts?: string[]; activeDeadlineSeconds?: number; containerName?: string;
 }): Pod {
   const spec: Pod['spec'] = {
     restartPolicy: 'Never',
     containers: [{
       name: o.containerName ?? 'helper-pod', image: 'busybox', imagePullPolicy: 'IfNotPresent',
-      command: ['/bin/sh', '-c', o.script],
+      // sh -c SCRIPT NAME ARGS...: the script sees ARGS as $1..., as `sh /script/setup ARGS...` would.
+      command: ['/bin/sh', '-c', o.script, ...(o.args ? ['sh', ...o.args] : [])],
       env: Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
       volumeMounts: [{ name: 'data', mountPath: o.mountPath ?? o.hostDir }],
     }],

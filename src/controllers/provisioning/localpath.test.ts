@@ -62,3 +62,40 @@ test('provision refusals with upstream messages', async () => {
   await assert.rejects(p.provision({ pvName: 'x', claim: claim({ accessModes: ['ReadWriteMany'] }), storageClass: sc, selectedNode: node }), { message: 'NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes' });
   await assert.rejects(p.provision({ pvName: 'x', claim: claim(), storageClass: sc }), { message: 'configuration error, no node was specified' });
 });
+
+test('the ConfigMap\'s setup, teardown and helperPod.yaml are what the helper pods run, with upstream\'s arguments', async () => {
+  const ran: Pod[] = [];
+  const runner = { run: async (p: Pod) => { ran.push(p); return p; } } as unknown as HelperPodRunner;
+  const api = new MemoryApi();
+  const setup = '#!/bin/sh\nwhile getopts "m:s:p:a:" opt; do case $opt in p) absolutePath=$OPTARG;; esac; done\nmkdir -m 0750 -p "$absolutePath"';
+  api.seed(R.configmaps, { metadata: { name: 'local-path-config', namespace: 'kube-system' }, data: {
+    'config.json': JSON.stringify({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/var/lib/rancher/k3s/storage'] }] }),
+    setup, teardown: '#!/bin/sh\nrm -rf "$VOL_DIR"',
+    'helperPod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: helper-pod\nspec:\n  priorityClassName: system-node-critical\n  tolerations:\n  - key: node.kubernetes.io/disk-pressure\n    operator: Exists\n    effect: NoSchedule\n  containers:\n  - name: helper-pod\n    image: alpine:3.19\n    imagePullPolicy: IfNotPresent\n    env:\n    - {name: FROM_TEMPLATE, value: "1"}\n',
+  } });
+  const p = new LocalPathProvisioner(api, runner);
+  await p.provision({ pvName: 'pvc-u1', claim: claim(), storageClass: sc, selectedNode: node });
+  const h = ran[0]!;
+  const dir = '/var/lib/rancher/k3s/storage/pvc-u1_default_pod-pv-claim';
+  const ctr = h.spec.containers[0] as { image: string; command: string[]; env: { name: string; value: string }[]; securityContext: unknown };
+  assert.deepEqual(ctr.command, ['/bin/sh', '-c', setup, 'sh', '-p', dir, '-s', '2147483648', '-m', 'Filesystem', '-a', 'create']);
+  assert.equal(ctr.image, 'alpine:3.19');
+  assert.deepEqual(ctr.env.map((e) => e.name), ['FROM_TEMPLATE', 'VOL_DIR', 'VOL_MODE', 'VOL_SIZE_BYTES']);
+  assert.deepEqual(ctr.securityContext, { privileged: true });
+  assert.deepEqual(h.spec.tolerations, [{ key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' }, { operator: 'Exists' }]);
+  assert.equal(h.spec.priorityClassName, 'system-node-critical');
+  assert.equal(h.spec.nodeName, 'k8s-w2');
+  assert.equal(h.spec.restartPolicy, 'Never');
+});
+
+test('a helperPod.yaml that does not parse keeps the last valid config; none at first is an error', async () => {
+  const api = new MemoryApi();
+  api.seed(R.configmaps, { metadata: { name: 'local-path-config', namespace: 'kube-system' }, data: { 'helperPod.yaml': 'spec: [' } });
+  const p = new LocalPathProvisioner(api, {} as HelperPodRunner);
+  await assert.rejects(p.config(), /^Error: invalid unmarshal the helper pod with helperPod.yaml: /);
+  const cm = await api.get(R.configmaps, 'kube-system', 'local-path-config');
+  api.seed(R.configmaps, { ...cm, data: {} });
+  assert.equal((await p.config()).setup, '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"');
+  api.seed(R.configmaps, { ...cm, data: { 'helperPod.yaml': 'kind: Pod\nspec: {}\n' } });
+  assert.equal((await p.config()).helperPod.spec.containers[0]!.image, 'busybox');
+});

@@ -6,7 +6,9 @@ import { isNotFound } from '../../api/errors.js';
 import type { Client } from '../../client/types.js';
 import { claimRequest } from '../pvbinder/helpers.js';
 import { quantityIntValue } from '../../api/quantity.js';
-import type { PersistentVolume, StorageClass } from '../pvbinder/types.js';
+import type { PersistentVolume, Pod, StorageClass } from '../pvbinder/types.js';
+import type { KObject } from '../../api/object.js';
+import { parse as parseYaml } from 'yaml';
 import { type HelperPodRunner, nodeScriptPod, volumeHosts } from './helperpod.js';
 import type { Provisioner, ProvisionOptions } from './types.js';
 
@@ -16,14 +18,42 @@ export const CONFIG_MAP = 'local-path-config';
 export const CONFIG_NAMESPACE = 'kube-system';
 export const DEFAULT_PATH = '/opt/local-path-provisioner';
 export const NODE_DEFAULT_NON_LISTED = 'DEFAULT_PATH_FOR_NON_LISTED_NODES';
-const SETUP = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"';
-const TEARDOWN = '#!/bin/sh\nset -eu\nrm -rf "$VOL_DIR"';
+// The scripts and helper pod template of upstream's deploy/local-path-storage.yaml, what `up` puts into the
+// ConfigMap: a user may edit them there, as with k3s or the upstream deployment.
+export const DEFAULT_SETUP = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"';
+export const DEFAULT_TEARDOWN = '#!/bin/sh\nset -eu\nrm -rf "$VOL_DIR"';
+export const DEFAULT_HELPER_POD_YAML = [
+  'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: helper-pod', 'spec:', '  priorityClassName: system-node-critical',
+  '  tolerations:', '    - key: node.kubernetes.io/disk-pressure', '      operator: Exists', '      effect: NoSchedule',
+  '  containers:', '  - name: helper-pod', '    image: busybox', '    imagePullPolicy: IfNotPresent',
+].join('\n');
 
 export interface LocalPathConfigData { nodePathMap?: { node: string; paths: string[] }[]; cmdTimeoutSeconds?: number }
-export interface LocalPathConfig { nodePathMap: Map<string, string[]>; cmdTimeoutSeconds: number }
+export interface LocalPathConfig {
+  nodePathMap: Map<string, string[]>; cmdTimeoutSeconds: number;
+  /** The ConfigMap's setup and teardown scripts and helperPod.yaml (the defaults above when a key is absent). */
+  setup: string; teardown: string; helperPod: Pod;
+}
+
+/** ConfigMap kube-system/local-path-config as `up` creates it (config.json, setup, teardown, helperPod.yaml). */
+export function defaultLocalPathConfigMap(): KObject {
+  return {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CONFIG_MAP, namespace: CONFIG_NAMESPACE },
+    data: { 'config.json': JSON.stringify(DEFAULT_CONFIG, null, 2), setup: DEFAULT_SETUP, teardown: DEFAULT_TEARDOWN, 'helperPod.yaml': DEFAULT_HELPER_POD_YAML },
+  };
+}
+
+/** helperPod.yaml as a Pod; upstream's loadHelperPodFile checks only that it parses. */
+export function parseHelperPod(text: string): Pod {
+  let pod: unknown;
+  try { pod = parseYaml(text); } catch (e) { throw new Error(`invalid unmarshal the helper pod with helperPod.yaml: ${(e as Error).message}`); }
+  const p = pod as Pod | null;
+  if (!p || typeof p !== 'object' || !Array.isArray(p.spec?.containers) || p.spec.containers.length === 0) throw new Error('helper pod template in helperPod.yaml must have a container');
+  return p;
+}
 
 /** Upstream: canonicalizeConfig, with its error texts. */
-export function canonicalizeConfig(data: LocalPathConfigData): LocalPathConfig {
+export function canonicalizeConfig(data: LocalPathConfigData, scripts: { setup?: string; teardown?: string; helperPod?: string } = {}): LocalPathConfig {
   const map = new Map<string, string[]>();
   try {
     for (const n of data.nodePathMap ?? []) {
@@ -41,7 +71,10 @@ export function canonicalizeConfig(data: LocalPathConfigData): LocalPathConfig {
   } catch (e) {
     throw new Error(`config canonicalization failed: ${(e as Error).message}`);
   }
-  return { nodePathMap: map, cmdTimeoutSeconds: data.cmdTimeoutSeconds ?? 120 };
+  return {
+    nodePathMap: map, cmdTimeoutSeconds: data.cmdTimeoutSeconds ?? 120,
+    setup: scripts.setup ?? DEFAULT_SETUP, teardown: scripts.teardown ?? DEFAULT_TEARDOWN, helperPod: parseHelperPod(scripts.helperPod ?? DEFAULT_HELPER_POD_YAML),
+  };
 }
 
 export const DEFAULT_CONFIG: LocalPathConfigData = { nodePathMap: [{ node: NODE_DEFAULT_NON_LISTED, paths: [DEFAULT_PATH] }] };
@@ -64,27 +97,41 @@ export function pathOnNode(cfg: LocalPathConfig, node: string, requested?: strin
 export class LocalPathProvisioner implements Provisioner {
   readonly name = LOCAL_PATH_PROVISIONER;
   readonly supportsMountOptions = true;
-  private cached?: { at: number; cfg: LocalPathConfig };
+  private cached?: { version: string; cfg: LocalPathConfig };
 
   constructor(private readonly client: Client, private readonly runner: HelperPodRunner, private readonly o: {
-    now?: () => number; nodeExists?: (name: string) => boolean; log?: (msg: string) => void;
+    nodeExists?: (name: string) => boolean; log?: (msg: string) => void;
+    /** The ConfigMap from a watch (an informer's cache): no request per claim. Without it, a GET each time. */
+    configMap?: () => KObject | undefined;
   } = {}) {}
 
-  /** config.json of ConfigMap kube-system/local-path-config, re-read at most every 30 s; the default when absent. */
+  private async readConfigMap(): Promise<KObject | undefined> {
+    if (this.o.configMap) return this.o.configMap();
+    try { return await this.client.get(R.configmaps, CONFIG_NAMESPACE, CONFIG_MAP); }
+    catch (e) { if (isNotFound(e)) return undefined; throw e; }
+  }
+
+  /**
+   * ConfigMap kube-system/local-path-config (config.json, setup, teardown, helperPod.yaml), parsed again
+   * only when its resourceVersion changes; the defaults when it or a key is absent. A config that does not
+   * load keeps the last valid one, as upstream's watchAndRefreshConfig does.
+   */
   async config(): Promise<LocalPathConfig> {
-    const now = (this.o.now ?? Date.now)();
-    if (this.cached && now - this.cached.at < 30_000) return this.cached.cfg;
-    let data = DEFAULT_CONFIG;
+    let cm: KObject | undefined;
+    try { cm = await this.readConfigMap(); }
+    catch (e) { if (this.cached) return this.cached.cfg; throw e; }
+    const version = cm ? `${cm.metadata.uid}/${cm.metadata.resourceVersion}` : 'absent';
+    if (this.cached?.version === version) return this.cached.cfg;
+    const data = (cm?.data as Record<string, string> | undefined) ?? {};
+    let cfg: LocalPathConfig;
     try {
-      const cm = await this.client.get(R.configmaps, CONFIG_NAMESPACE, CONFIG_MAP);
-      const raw = (cm.data as Record<string, string> | undefined)?.['config.json'];
-      if (raw) data = JSON.parse(raw) as LocalPathConfigData;
+      cfg = canonicalizeConfig(data['config.json'] ? JSON.parse(data['config.json']) as LocalPathConfigData : DEFAULT_CONFIG,
+        { setup: data.setup, teardown: data.teardown, helperPod: data['helperPod.yaml'] });
     } catch (e) {
-      if (!isNotFound(e) && this.cached) return this.cached.cfg; // keep the last valid config, as upstream
-      if (!isNotFound(e)) throw e;
+      if (this.cached) { this.o.log?.(`local-path config not loaded, keeping the last one: ${(e as Error).message}`); return this.cached.cfg; }
+      throw e;
     }
-    const cfg = canonicalizeConfig(data);
-    this.cached = { at: now, cfg };
+    this.cached = { version, cfg };
     return cfg;
   }
 
@@ -102,7 +149,7 @@ export class LocalPathProvisioner implements Provisioner {
     const folder = folderName(o);
     const path = `${basePath}/${folder}`;
     const sizeBytes = quantityIntValue(claimRequest(pvc)).toString();
-    await this.runHelper('create', o.pvName, path, nodeName, 'Filesystem', sizeBytes, cfg.cmdTimeoutSeconds);
+    await this.runHelper(cfg, 'create', o.pvName, path, nodeName, 'Filesystem', sizeBytes);
 
     const affinityKey = o.storageClass.parameters?.nodeAffinityKey || 'kubernetes.io/hostname';
     const affinityValue = node.metadata.labels?.[affinityKey] ?? nodeName;
@@ -133,21 +180,40 @@ export class LocalPathProvisioner implements Provisioner {
     }
     if (pv.spec.persistentVolumeReclaimPolicy === 'Retain') { this.o.log?.(`Retained volume ${pv.metadata.name}`); return; }
     const cfg = await this.config();
-    await this.runHelper('delete', pv.metadata.name!, path, node, pv.spec.volumeMode ?? 'Filesystem', '0', cfg.cmdTimeoutSeconds);
+    await this.runHelper(cfg, 'delete', pv.metadata.name!, path, node, pv.spec.volumeMode ?? 'Filesystem', '0');
   }
 
-  /** Upstream: createHelperPod — busybox on the node, the parent directory mounted at the same path. */
-  private async runHelper(action: 'create' | 'delete', pvName: string, path: string, node: string, mode: string, size: string, timeoutSeconds: number): Promise<void> {
+  /**
+   * Upstream: createHelperPod — the helperPod.yaml template on the node, the parent directory mounted at the
+   * same path, the setup or teardown script run with `-p <dir> -s <bytes> -m <mode> -a <action>` and VOL_DIR,
+   * VOL_MODE, VOL_SIZE_BYTES in its environment. The script is passed inline (`sh -c`) rather than from a
+   * volume of the ConfigMap: the same script and arguments, one volume less to set up per helper pod.
+   */
+  private async runHelper(cfg: LocalPathConfig, action: 'create' | 'delete', pvName: string, path: string, node: string, mode: string, size: string): Promise<void> {
     const trimmed = path.replace(/\/+$/, '');
     const i = trimmed.lastIndexOf('/');
     const parent = trimmed.slice(0, i), dir = trimmed.slice(i + 1);
     if (!parent || !dir) throw new Error(`failed to ${action} volume ${pvName}: invalid path ${action} for ${path}: cannot find parent dir or volume dir`);
+    const t = cfg.helperPod;
+    const pod = nodeScriptPod({
+      name: `${t.metadata?.name || 'helper-pod'}-${action}-${pvName}`, namespace: CONFIG_NAMESPACE, node, hostDir: parent,
+      script: action === 'create' ? cfg.setup : cfg.teardown, args: ['-p', trimmed, '-s', size, '-m', mode, '-a', action],
+      env: { VOL_DIR: trimmed, VOL_MODE: mode, VOL_SIZE_BYTES: size },
+    });
+    // The template's pod and container settings, under what the provisioner sets itself (upstream appends
+    // its tolerations, volumes, mounts and env to the template's, and sets the rest).
+    type List = unknown[] | undefined;
+    const tc = t.spec.containers[0]!, mine = pod.spec.containers[0]!;
+    pod.spec = {
+      ...t.spec, ...pod.spec,
+      containers: [{ ...tc, ...mine, image: tc.image ?? mine.image, securityContext: { privileged: true },
+        env: [...((tc.env as List) ?? []), ...((mine.env as List) ?? [])], volumeMounts: [...((tc.volumeMounts as List) ?? []), ...((mine.volumeMounts as List) ?? [])] }],
+      tolerations: [...((t.spec.tolerations as List) ?? []), ...((pod.spec.tolerations as List) ?? [])],
+      volumes: [...(t.spec.volumes ?? []), ...(pod.spec.volumes ?? [])],
+      priorityClassName: t.spec.priorityClassName ?? pod.spec.priorityClassName,
+    };
     try {
-      await this.runner.run(nodeScriptPod({
-        name: `helper-pod-${action}-${pvName}`, namespace: CONFIG_NAMESPACE, node, hostDir: parent,
-        script: action === 'create' ? SETUP : TEARDOWN,
-        env: { VOL_DIR: trimmed, VOL_MODE: mode, VOL_SIZE_BYTES: size },
-      }), timeoutSeconds * 1000, action);
+      await this.runner.run(pod, cfg.cmdTimeoutSeconds * 1000, action);
     } catch (e) {
       throw new Error(`failed to ${action} volume ${pvName}: ${(e as Error).message}`);
     }
