@@ -125,6 +125,21 @@ test('a pause process that died is replaced by a new one with new namespaces', a
   await releasePodNamespaces(dir);
 });
 
+test('a pause process whose record was never written (the agent died in between) is found and stopped', async () => {
+  const dir = path.join(tmp, 'pod-f');
+  const first = await ensurePodNamespaces(dir);
+  const firstPid = Number(first.net.split('/')[2]);
+  rmSync(path.join(dir, 'ns/pause.json'));
+  const second = await ensurePodNamespaces(dir);
+  assert.notDeepEqual(second, first);
+  await until('the stray pause is gone', () => { try { return readFileSync(`/proc/${firstPid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z'); } catch { return true; } });
+  // Released without a record too: nothing of the pod keeps running.
+  const secondPid = Number(second.net.split('/')[2]);
+  rmSync(path.join(dir, 'ns/pause.json'));
+  await releasePodNamespaces(dir);
+  await until('the unrecorded pause is gone', () => { try { return readFileSync(`/proc/${secondPid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z'); } catch { return true; } });
+});
+
 test('hostNetwork: a sandbox without a net join uses the node network', async () => {
   const s = spec('pod-h', 'web', HTTPD(18482, 'host'), {});
   await start(s);

@@ -12,7 +12,7 @@
 // mount. Killing the pause process releases the namespaces once no container uses them.
 // Upstream: the CRI RunPodSandbox (pause container, netns via CNI); kubelet pkg/kubelet/kuberuntime/kuberuntime_sandbox.go
 import { execFileSync } from 'node:child_process';
-import { promises as fsp, readFileSync } from 'node:fs';
+import { promises as fsp, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { isSameProcessAlive, procStartTime, signal } from './proc.js';
@@ -69,7 +69,9 @@ export function podNamespacesExist(podDir: string): boolean { return !!livePause
  *   $1 the pod's ns directory  $2 the address to add to lo ("" for none)
  */
 const START_PAUSE = [
-  'd=$1 own=$2; cd / || exit 1',
+  // Its working directory is the pod's ns directory: how a pause whose record was never written (the agent
+  // died in between) is found again (strayPauses).
+  'd=$1 own=$2; cd "$d" || exit 1',
   `${BUSYBOX} rm -f "$d/ready"`,
   `/usr/bin/setsid /usr/bin/unshare --net --ipc ${BUSYBOX} sh -c '` +
     `${BUSYBOX} ip link set lo up && { [ -z "$1" ] || ${BUSYBOX} ip addr add "$1" dev lo; }; echo $? > "$2"; ` +
@@ -91,6 +93,9 @@ const START_PAUSE = [
 export async function ensurePodNamespaces(podDir: string, podIP?: string): Promise<PodNamespaces> {
   const live = livePause(podDir);
   if (live) return pathsOf(live.pid);
+  // A pod directory with an ns directory but no live pause: a previous start may have died before writing
+  // the record; its pause process must not live on beside the new one.
+  if (existsSync(nsDir(podDir))) killStrayPauses(podDir);
   await fsp.mkdir(nsDir(podDir), { recursive: true });
   const own = podIP && net.isIP(podIP) && !podIP.startsWith('127.') && podIP !== '::1' ? `${podIP}/${podIP.includes(':') ? 128 : 32}` : '';
   let pid: number;
@@ -106,10 +111,28 @@ export async function ensurePodNamespaces(podDir: string, podIP?: string): Promi
   return pathsOf(pid);
 }
 
+/**
+ * Pause processes of this pod that its record does not name (their working directory is the pod's ns
+ * directory): killed. Reads /proc, so only called when a record may be missing, never per container start.
+ */
+function killStrayPauses(podDir: string): void {
+  let dir: string;
+  try { dir = realpathSync(nsDir(podDir)); } catch { return; }
+  const recorded = readRecord(podDir)?.pid;
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e) || Number(e) === recorded) continue;
+    try {
+      if (readlinkSync(`/proc/${e}/cwd`) !== dir) continue;
+      if (!readFileSync(`/proc/${e}/cmdline`, 'utf8').startsWith(`${BUSYBOX}\0sleep\0`)) continue;
+      signal(Number(e), 'SIGKILL');
+    } catch { /* gone, or not ours to read */ }
+  }
+}
+
 /** Stops the pod's pause process (the kernel frees the namespaces when their last process is gone). */
 export async function releasePodNamespaces(podDir: string): Promise<void> {
   const r = livePause(podDir);
-  if (!r) return;
+  if (!r) { if (existsSync(nsDir(podDir))) killStrayPauses(podDir); return; }
   signal(r.pid, 'SIGKILL');
   // Gone once init has reaped it (it is not our child): wait briefly so callers see it released.
   for (let i = 0; i < 100 && isSameProcessAlive(r.pid, r.start); i++) await new Promise((res) => setTimeout(res, 5));
