@@ -63,25 +63,24 @@ export function podNamespacesExist(podDir: string): boolean { return !!livePause
 /**
  * Runs in a helper shell (runtime/spawner.ts): starts the pause process in new network and IPC namespaces,
  * detached (setsid: a Ctrl-C to `stowage up` does not reach it; it is reparented to init when the helper
- * shell is gone), waits until it has brought up loopback (a new network namespace has only `lo`, and it
- * starts down) and added the pod's address, then prints its pid. unshare, setsid and sh exec in place, so
- * the pid printed is the sleep's.
+ * shell is gone), and waits until it has brought up loopback (a new network namespace has only `lo`, and it
+ * starts down) and added the pod's address: the pause shell writes "<status> <its pid>" to a FIFO the helper
+ * shell holds open read-write (so neither open blocks) and reads with a timeout, no polling. unshare, setsid
+ * and sh exec in place, so the pid written is the sleep's. Prints that pid.
  *   $1 the pod's ns directory  $2 the address to add to lo ("" for none)
  */
 const START_PAUSE = [
   // Its working directory is the pod's ns directory: how a pause whose record was never written (the agent
-  // died in between) is found again (strayPauses).
+  // died in between) is found again (killStrayPauses).
   'd=$1 own=$2; cd "$d" || exit 1',
-  `${BUSYBOX} rm -f "$d/ready"`,
+  `${BUSYBOX} rm -f ready; ${BUSYBOX} mkfifo ready && exec 3<>ready || exit 1`,
   `/usr/bin/setsid /usr/bin/unshare --net --ipc ${BUSYBOX} sh -c '` +
-    `${BUSYBOX} ip link set lo up && { [ -z "$1" ] || ${BUSYBOX} ip addr add "$1" dev lo; }; echo $? > "$2"; ` +
-    `exec ${BUSYBOX} sleep 2147483647' pause "$own" "$d/ready" </dev/null >/dev/null 2>"$d/pause.err" &`,
+    `${BUSYBOX} ip link set lo up && { [ -z "$1" ] || ${BUSYBOX} ip addr add "$1" dev lo; }; echo "$? $$" >&3; ` +
+    `exec 3>&- ${BUSYBOX} sleep 2147483647' pause "$own" </dev/null >/dev/null 2>pause.err &`,
   'p=$!',
-  // The pause shell answers in a few ms; if unshare itself failed, it never will: stop waiting when it is gone.
-  'n=0',
-  `while [ ! -s "$d/ready" ] && [ $n -lt 10000 ] && ${BUSYBOX} kill -0 $p 2>/dev/null; do ${BUSYBOX} usleep 1000; n=$((n+1)); done`,
-  `rc=$(${BUSYBOX} cat "$d/ready" 2>/dev/null)`,
-  `if [ "$rc" != 0 ]; then ${BUSYBOX} kill -9 $p 2>/dev/null; ${BUSYBOX} cat "$d/pause.err" >&2; exit 1; fi`,
+  // A pause that could not even start (unshare refused) never writes: give up after 10 s.
+  'read -t 10 rc pid <&3; exec 3>&-; rm -f ready',
+  `if [ "$rc" != 0 ] || [ "$pid" != "$p" ]; then ${BUSYBOX} kill -9 $p 2>/dev/null; ${BUSYBOX} cat pause.err >&2; echo "status \${rc:-none}" >&2; exit 1; fi`,
   'echo $p',
 ].join('\n');
 
