@@ -13,6 +13,7 @@ import { startSandbox, stopSandbox, isRunning, removeSandbox, namespacePid, type
 import { execInSandbox } from './exec.js';
 import { ensurePodNamespaces, podNamespacePaths, podNamespacesExist, podNamespacesAvailable, releasePodNamespaces } from './podns.js';
 import { dialInNamespace, tcpCheckInNamespace } from './netdial.js';
+import { directSpawnCount } from './spawner.js';
 import { mountsUnder, unmountIfMounted } from './mount.js';
 
 let tmp: string; let images: ImageStore;
@@ -55,8 +56,11 @@ test('pinned namespaces are available here (root)', () => { assert.equal(podName
 
 test('containers of one pod share 127.0.0.1; two pods listen on the same port; the node port stays free', async () => {
   const [a, b] = [path.join(tmp, 'pod-a'), path.join(tmp, 'pod-b')];
+  const spawnsBefore = directSpawnCount();
   const nsA = await ensurePodNamespaces(a);
   const nsB = await ensurePodNamespaces(b);
+  // Through the helper shells: no fork of this (possibly large) process per pod.
+  assert.equal(directSpawnCount(), spawnsBefore);
   assert.ok(podNamespacesExist(a) && podNamespacesExist(b));
   assert.notEqual(readlinkSync(nsA.net), readlinkSync(nsB.net));
   assert.notEqual(readlinkSync(nsA.ipc), readlinkSync(nsB.ipc));

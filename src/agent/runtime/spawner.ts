@@ -107,9 +107,14 @@ let nextId = 1;
  * Runs file with args and resolves with its output (stdout and stderr together), or rejects with a
  * CommandError carrying that output. Falls back to a direct spawn when the arguments cannot be sent.
  */
+let directSpawns = 0;
+/** How many commands this process had to spawn directly (their arguments could not travel on a line). */
+export const directSpawnCount = () => directSpawns;
+
 export async function runCommand(file: string, args: string[]): Promise<string> {
   const argv = [which(file), ...args];
   if (argv.some((a) => /[\n\0]/.test(a))) {
+    directSpawns++;
     try { const r = await execFileP(argv[0]!, argv.slice(1)); return (r.stdout + r.stderr).trim(); }
     catch (e) { const err = e as { code?: number; stderr?: string; message: string }; throw new CommandError(typeof err.code === 'number' ? err.code : 1, (err.stderr || err.message).trim(), argv.join(' ')); }
   }
