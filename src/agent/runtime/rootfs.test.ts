@@ -38,25 +38,25 @@ test('the upper layer wins over the image, and an upper whiteout hides it', () =
   assert.equal(resolveInLayers(l2, '/var/run/x'), '/var/run/x');
 });
 
-test('etc files are written into the upper layer, the image untouched, never the host', () => {
-  writeRootFile(l, '/etc/hosts', '127.0.0.1 localhost\n');
-  writeRootFile(l, '/etc/mtab', 'inside\n');
+test('etc files are written into the upper layer, the image untouched, never the host', async () => {
+  await writeRootFile(l, '/etc/hosts', '127.0.0.1 localhost\n');
+  await writeRootFile(l, '/etc/mtab', 'inside\n');
   assert.equal(readFileSync(path.join(upper, 'etc/hosts'), 'utf8'), '127.0.0.1 localhost\n');
   assert.equal(readFileSync(path.join(lower, 'etc/hosts'), 'utf8'), 'image hosts\n');
   assert.equal(readFileSync(path.join(upper, 'etc/passwd'), 'utf8'), 'inside\n');
   assert.notEqual(readFileSync('/etc/passwd', 'utf8'), 'inside\n');
 });
 
-test('mount points: directories copied up with the image owner and mode, files created empty, existing ones kept', () => {
-  assert.equal(makeMountPoint(l, '/var/run/secrets/kubernetes.io', true), '/run/secrets/kubernetes.io');
+test('mount points: directories copied up with the image owner and mode, files created empty, existing ones kept', async () => {
+  assert.equal(await makeMountPoint(l, '/var/run/secrets/kubernetes.io', true), '/run/secrets/kubernetes.io');
   assert.ok(statSync(path.join(upper, 'run/secrets/kubernetes.io')).isDirectory());
   assert.equal(existsSync(path.join(lower, 'run/secrets')), false);
-  assert.equal(makeMountPoint(l, '/home/app/data', true), '/home/app/data');
+  assert.equal(await makeMountPoint(l, '/home/app/data', true), '/home/app/data');
   const st = statSync(path.join(upper, 'home/app'));
   assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [1234, 1234, 0o700]);
-  assert.equal(makeMountPoint(l, '/etc/config.yaml', false), '/etc/config.yaml');
+  assert.equal(await makeMountPoint(l, '/etc/config.yaml', false), '/etc/config.yaml');
   assert.equal(readFileSync(path.join(upper, 'etc/config.yaml'), 'utf8'), '');
   // Already in the image: nothing is added to the writable layer.
-  assert.equal(makeMountPoint(l, '/var', true), '/var');
+  assert.equal(await makeMountPoint(l, '/var', true), '/var');
   assert.equal(existsSync(path.join(upper, 'var')), false);
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, existsSync,
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBuiltinImages, ImageStore, normalizeRef } from '../images/store.js';
-import { startSandbox, stopSandbox, isRunning, sandboxExit, removeSandbox, namespacePid, type SandboxSpec } from './sandbox.js';
+import { startSandbox, stopSandbox, isRunning, sandboxExit, removeSandbox, namespacePid, type SandboxSpec, type SandboxState } from './sandbox.js';
 import { execInSandbox } from './exec.js';
 import { parseCRILine } from './logs.js';
 import { mountsUnder, unmountIfMounted } from './mount.js';
@@ -17,7 +17,14 @@ before(async () => {
   await ensureBuiltinImages(path.join(os.tmpdir(), 'stowage-test-images'));
   images = new ImageStore(path.join(os.tmpdir(), 'stowage-test-images'));
 });
-after(async () => { for (const m of mountsUnder(tmp)) await unmountIfMounted(m); rmSync(tmp, { recursive: true, force: true }); });
+// Every sandbox a test started is stopped at the end, also when the test failed half-way.
+const started: Array<{ dir: string; st: SandboxState }> = [];
+async function start(s: SandboxSpec): Promise<SandboxState> { const st = await startSandbox(s); started.push({ dir: s.dir, st }); return st; }
+after(async () => {
+  for (const x of started) await stopSandbox(x.dir, x.st, 0).catch(() => {});
+  for (const m of mountsUnder(tmp)) await unmountIfMounted(m);
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 function spec(name: string, argv: string[], more: Partial<SandboxSpec> = {}): SandboxSpec {
   return { dir: path.join(tmp, name), lowerdir: images.resolve('busybox:1.36')!.rootfs, argv, env: [['PATH', '/bin:/usr/bin'], ['GREETING', 'hello']], hostname: name, etcFiles: { hostname: name + '\n' }, mounts: [], logPath: path.join(tmp, 'logs', name, '0.log'), ...more };
@@ -38,7 +45,7 @@ test('image references map to the built-in store', () => {
 
 test('own PID/UTS namespaces, hostname, env, stdout/stderr as CRI lines, exit code', async () => {
   const s = spec('ns1', ['sh', '-c', 'echo "pid=$$ host=$(hostname) env=$GREETING"; echo oops >&2; exit 7']);
-  const st = await startSandbox(s);
+  const st = await start(s);
   assert.equal(await waitExit(s, st), 7);
   await new Promise((r) => setTimeout(r, 100));
   // The two streams are written by separate pipes: their relative order is not guaranteed (as with CRI).
@@ -52,7 +59,7 @@ test('own PID/UTS namespaces, hostname, env, stdout/stderr as CRI lines, exit co
 test('read-only bind mounts refuse writes; writable layer is private to the container', async () => {
   const ro = path.join(tmp, 'ro'); mkdirSync(ro);
   const s = spec('ro1', ['sh', '-c', 'echo x > /ro/f 2>&1; echo y > /bin/new && cat /bin/new'], { mounts: [{ source: ro, destination: '/ro', readOnly: true }] });
-  const st = await startSandbox(s);
+  const st = await start(s);
   await waitExit(s, st);
   await new Promise((r) => setTimeout(r, 100));
   const out = logText(s).map((l) => l.text).join('\n');
@@ -64,22 +71,22 @@ test('read-only bind mounts refuse writes; writable layer is private to the cont
 
 test('a command that cannot be executed is a StartError with runc\'s message, not an exit code of its own', async () => {
   const missing = spec('nf1', ['no-such-command', 'arg']);
-  await waitExit(missing, await startSandbox(missing));
+  await waitExit(missing, await start(missing));
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(sandboxExit(missing.dir, missing.logPath).startError, 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "no-such-command": executable file not found in $PATH: unknown');
   const path_ = spec('nf2', ['/opt/none']);
-  await waitExit(path_, await startSandbox(path_));
+  await waitExit(path_, await start(path_));
   await new Promise((r) => setTimeout(r, 100));
   assert.match(sandboxExit(path_.dir, path_.logPath).startError ?? '', /exec: "\/opt\/none": stat \/opt\/none: no such file or directory: unknown$/);
   // A command that ran and failed is not a start error.
   const ran = spec('nf3', ['sh', '-c', 'echo bwrap: execvp x: No such file or directory >&2; exit 3']);
-  assert.equal(await waitExit(ran, await startSandbox(ran)), 3);
+  assert.equal(await waitExit(ran, await start(ran)), 3);
   assert.equal(sandboxExit(ran.dir, ran.logPath).startError, undefined);
 });
 
 test('readOnlyRootFilesystem', async () => {
   const s = spec('rorf', ['sh', '-c', 'touch /x 2>&1'], { readOnlyRootFilesystem: true });
-  const st = await startSandbox(s);
+  const st = await start(s);
   assert.equal(await waitExit(s, st), 1);
   await new Promise((r) => setTimeout(r, 100));
   assert.match(logText(s)[0]!.text, /Read-only file system/);
@@ -92,7 +99,7 @@ test('runAsUser/runAsGroup: real uid and gid, supplementary groups, no capabilit
     'echo x 2>/dev/null >/etc/forbidden && echo wrote-etc || echo no-etc',
     'echo mine > /data/file', 'echo pid=$$', 'while true; do sleep 0.05; done',
   ].join('; ')], { user: { uid: 1000, gid: 3000, groups: [2000] }, mounts: [{ source: vol, destination: '/data', readOnly: false }] });
-  const st = await startSandbox(s);
+  const st = await start(s);
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(logText(s).map((l) => l.text), ['id 1000:3000 groups[3000 2000] CapEff:\t0000000000000000', 'no-etc', 'pid=2']);
   const f = statSync(path.join(vol, 'file'));
@@ -109,7 +116,7 @@ test('runAsUser/runAsGroup: real uid and gid, supplementary groups, no capabilit
 
 test('exec enters the running sandbox; SIGTERM reaches the main process', async () => {
   const s = spec('ex1', ['sh', '-c', 'trap "exit 42" TERM; echo ready > /tmp/r; while true; do sleep 0.05; done']);
-  const st = await startSandbox(s);
+  const st = await start(s);
   const nsPid = namespacePid(s.dir)!;
   assert.notEqual(readlinkSync(`/proc/${nsPid}/ns/pid`), readlinkSync('/proc/self/ns/pid'));
   assert.notEqual(readlinkSync(`/proc/${nsPid}/ns/uts`), readlinkSync('/proc/self/ns/uts'));
@@ -128,7 +135,7 @@ test('exec enters the running sandbox; SIGTERM reaches the main process', async 
 
 test('a process ignoring SIGTERM is killed after the grace period', async () => {
   const s = spec('ig1', ['sh', '-c', 'trap "" TERM; while true; do sleep 0.05; done']);
-  const st = await startSandbox(s);
+  const st = await start(s);
   await new Promise((r) => setTimeout(r, 50));
   const t0 = Date.now();
   await stopSandbox(s.dir, st, 300);
@@ -140,7 +147,7 @@ test('a process ignoring SIGTERM is killed after the grace period', async () => 
 test('the overlay root is mounted only in the container\'s own mount namespace, and goes with it', async () => {
   const vol = path.join(tmp, 'vol1'); mkdirSync(vol); writeFileSync(path.join(vol, 'data'), 'from volume\n');
   const s = spec('priv1', ['sh', '-c', 'cat /etc/hostname /mnt/v/data; echo w > /written; while true; do sleep 0.05; done'], { mounts: [{ source: vol, destination: '/mnt/v', readOnly: false }] });
-  const st = await startSandbox(s);
+  const st = await start(s);
   await new Promise((r) => setTimeout(r, 150));
   // Nothing of the container is mounted where the agent (and every later bwrap start) sees it.
   assert.deepEqual(mountsUnder(s.dir), []);

@@ -4,10 +4,11 @@
 // own mount namespace (never in the agent's); volumes bind-mounted at their mount paths. bwrap is started detached and writes its status (child pid, exit
 // code) to a file, and its stdout/stderr go through two small awk processes that write CRI log lines, so
 // a container outlives an agent crash and the restarted agent re-adopts it by pid + start time.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { promises as fsp, openSync, closeSync, readFileSync, existsSync, statSync, constants as fsc } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { promises as fsp, openSync, closeSync, readFileSync, existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { unmountIfMounted } from './mount.js';
+import { runCommand } from './spawner.js';
 import { childrenOf, isSameProcessAlive, procStartTime, signal } from './proc.js';
 import { layersOf, makeMountPoint, writeRootFile, type Layers } from './rootfs.js';
 import { credentialsArgv, credentialsBindArgs, type Credentials } from './credentials.js';
@@ -37,7 +38,7 @@ export interface SandboxSpec {
    * network (hostNetwork); without `ipc` it gets an IPC namespace of its own.
    */
   join?: { net?: string; ipc?: string };
-  /** Called when the sandbox exits while this process is still its parent (the exit poll covers the rest). */
+  /** Called once when the sandbox exits (heard through bwrap's status file; see watchStatus). */
   onExit?: () => void;
 }
 
@@ -78,7 +79,7 @@ async function prepareRootfs(spec: SandboxSpec): Promise<{ rootfs: string; layer
   // A root mounted here by an agent before this change (re-adopted, now restarted) must not stay behind.
   await unmountIfMounted(rootfs);
   const layers = layersOf(spec.lowerdir, upper);
-  for (const [name, body] of Object.entries(spec.etcFiles)) writeRootFile(layers, `/etc/${name}`, body);
+  for (const [name, body] of Object.entries(spec.etcFiles)) await writeRootFile(layers, `/etc/${name}`, body);
   return { rootfs, layers, overlayOptions: `lowerdir=${spec.lowerdir},upperdir=${upper},workdir=${work}` };
 }
 
@@ -87,15 +88,18 @@ const BUSYBOX = existsSync('/usr/bin/busybox') ? '/usr/bin/busybox' : 'busybox';
 const criLogProgram = (stream: 'stdout' | 'stderr') => `{ printf "%s.000000000Z ${stream} F %s\\n", strftime("%Y-%m-%dT%H:%M:%S"), $0; fflush() }`;
 
 /**
- * The launcher: one `busybox sh` that starts the two log shims (busybox awk reading a FIFO each, appending
- * CRI lines to the log), points its stdout/stderr at them and execs the sandbox command in its own place.
- * One spawn from the agent instead of three: a spawn blocks the agent's event loop while the kernel copies
- * its (large) address space, about 2 ms each, where busybox forks cheaply. The exec keeps the pid, so the
- * pid the agent records is the sandbox's. The shims and the sandbox share nothing with the agent.
- *   $1 log file  $2 stdout FIFO  $3 stderr FIFO  $4 $5 awk programs  $6... the command
+ * The launcher: one `busybox sh` that opens bwrap's status file as fd 3 and the stdin FIFO (if any), starts
+ * the two log shims (busybox awk reading a FIFO each, appending CRI lines to the log), points its
+ * stdout/stderr at them and execs the sandbox command in its own place. The exec keeps the pid, so the pid
+ * the agent records is the sandbox's. The shims and the sandbox share nothing with the agent.
+ *   $1 log file  $2 stdout FIFO  $3 stderr FIFO  $4 $5 awk programs  $6 status file  $7 stdin FIFO or ""
+ *   $8... the command
  */
 const LAUNCHER = [
-  'log=$1 o=$2 e=$3 po=$4 pe=$5; shift 5',
+  'log=$1 o=$2 e=$3 po=$4 pe=$5 st=$6 in=$7; shift 7',
+  'exec 3>"$st" || exit 125',
+  // O_RDWR: the container never sees EOF while nobody is attached.
+  `if [ -n "$in" ]; then { [ -p "$in" ] || ${BUSYBOX} mkfifo "$in"; } && exec 0<>"$in" || exit 125; fi`,
   `${BUSYBOX} rm -f "$o" "$e"; ${BUSYBOX} mkfifo "$o" "$e" || exit 125`,
   `TZ=UTC ${BUSYBOX} awk "$po" <"$o" >>"$log" 2>/dev/null 3>&- &`,
   `TZ=UTC ${BUSYBOX} awk "$pe" <"$e" >>"$log" 2>/dev/null 3>&- &`,
@@ -104,6 +108,15 @@ const LAUNCHER = [
   `${BUSYBOX} rm -f "$o" "$e"`,
   'exec "$@"',
 ].join('\n');
+
+/**
+ * Starts the launcher in a session of its own (setsid: it outlives the agent; a Ctrl-C to `up` does not
+ * reach it) from a helper shell (runtime/spawner.ts), and prints its pid. Not spawned from the agent: a
+ * spawn forks the agent's whole address space, about 2 ms per 100 MB, 7 ms per container at the sizes a
+ * busy `up` reaches, which was a third of its CPU in a burst of starts. The launcher is then nobody's child
+ * in the agent: its exit is heard through bwrap's status file instead (watchStatus).
+ */
+const SPAWN_DETACHED = '/usr/bin/setsid "$@" </dev/null >/dev/null 2>&1 & echo $!';
 
 /**
  * Run by the launcher in a new, private mount namespace (unshare(1) execs it in its own place): mounts the
@@ -128,53 +141,84 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   args.push(...credentialsBindArgs(spec.user ?? {}));
   for (const m of spec.mounts) {
     const isDir = (await fsp.stat(m.source)).isDirectory();
-    const dest = makeMountPoint(layers, m.destination, isDir);
+    const dest = await makeMountPoint(layers, m.destination, isDir);
     args.push(m.readOnly ? '--ro-bind' : '--bind', m.source, dest);
   }
-  if (spec.workingDir) { makeMountPoint(layers, spec.workingDir, true); args.push('--chdir', spec.workingDir); }
+  if (spec.workingDir) { await makeMountPoint(layers, spec.workingDir, true); args.push('--chdir', spec.workingDir); }
   args.push('--clearenv');
   for (const [k, v] of spec.env) args.push('--setenv', k, v);
   args.push('--json-status-fd', '3', '--', ...credentialsArgv(spec.user ?? {}), ...spec.argv);
 
-  const statusFd = openSync(statusPath(spec.dir), 'w');
   closeSync(openSync(spec.logPath, 'a')); // exists from the start (the shims open it a moment later)
-  let stdinFd: number | 'ignore' = 'ignore';
-  if (spec.stdin) {
-    const fifo = stdinFifoPath(spec.dir);
-    if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
-    // O_RDWR: the container never sees EOF while nobody is attached.
-    stdinFd = openSync(fifo, fsc.O_RDWR);
-  }
+  // The status file exists before the launch, so it is watched from the first write bwrap makes (the
+  // launcher truncates it: the same inode).
+  closeSync(openSync(statusPath(spec.dir), 'w'));
+  const status = watchStatus(spec.dir);
   // nsenter joins the pod's namespaces and execs bwrap (same pid), so the sandbox starts inside them.
   const nsJoin = [...(spec.join?.net ? [`--net=${spec.join.net}`] : []), ...(spec.join?.ipc ? [`--ipc=${spec.join.ipc}`] : [])];
   const sandbox = nsJoin.length ? ['nsenter', ...nsJoin, '--', 'bwrap', ...args] : ['bwrap', ...args];
   const command = ['unshare', '--mount', '--propagation', 'private', BUSYBOX, 'sh', '-c', MOUNT_ROOT, 'sh', overlayOptions, rootfs, ...sandbox];
-  const launcherArgs = [spec.logPath, path.join(spec.dir, 'stdout.fifo'), path.join(spec.dir, 'stderr.fifo'), criLogProgram('stdout'), criLogProgram('stderr')];
-  let child: ChildProcess;
+  const launcherArgs = [spec.logPath, path.join(spec.dir, 'stdout.fifo'), path.join(spec.dir, 'stderr.fifo'), criLogProgram('stdout'), criLogProgram('stderr'),
+    statusPath(spec.dir), spec.stdin ? stdinFifoPath(spec.dir) : ''];
+  let pid: number;
   try {
-    child = spawn(BUSYBOX, ['sh', '-c', LAUNCHER, 'sh', ...launcherArgs, ...command], { stdio: [stdinFd, 'ignore', 'ignore', statusFd], detached: true });
-  } finally {
-    // The parent keeps no descriptor of the sandbox: it and its log shims live on without us.
-    closeSync(statusFd); if (typeof stdinFd === 'number') closeSync(stdinFd);
+    pid = Number((await runCommand(BUSYBOX, ['sh', '-c', SPAWN_DETACHED, 'sh', BUSYBOX, 'sh', '-c', LAUNCHER, 'sh', ...launcherArgs, ...command])).trim().split('\n').pop());
+  } catch (e) {
+    status.close();
+    throw new Error(`failed to start the container's sandbox: ${(e as Error).message}`);
   }
-  child.unref();
-  // Reap it if we are still its parent when it exits (otherwise init does), and tell the caller at once.
-  child.on('exit', () => spec.onExit?.());
-  child.on('error', () => {});
-  const pid = child.pid;
-  if (!pid) throw new Error('failed to start bwrap');
+  if (!(pid > 0)) { status.close(); throw new Error('failed to start the container\'s sandbox: no pid'); }
   const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString() };
   await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
-  await waitForChildPid(spec.dir, pid, state.bwrapStart);
+  // Started once bwrap has written its child's pid (or the launcher died first).
+  await status.until(() => !!readStatus(spec.dir).childPid || !isRunning(state), 1000);
+  if (spec.onExit) {
+    // Exited once bwrap has written its child's exit code (it exits right after), or it is gone.
+    const onExit = spec.onExit;
+    void status.until(() => readStatus(spec.dir).exitCode !== undefined || !isRunning(state)).then(async (seen) => {
+      status.close();
+      if (!seen) return; // no inotify: the agent's periodic check finds the exit
+      for (let i = 0; i < 400 && isRunning(state); i++) await new Promise((r) => setTimeout(r, 5));
+      onExit();
+    });
+  } else status.close();
   return state;
 }
 
-async function waitForChildPid(dir: string, pid: number, start: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (readStatus(dir).childPid) return;
-    if (!isSameProcessAlive(pid, start)) return;
-    await new Promise((r) => setTimeout(r, 2));
-  }
+/**
+ * Changes of a sandbox's status file through inotify (fs.watch), so the agent neither polls for a start nor
+ * for an exit. until(cond, ms) resolves true once cond holds (checked at once and on every change; also
+ * every 50 ms while a timeout is given, in case a change is missed), false after ms or when no watch could
+ * be made. A watch does not keep the agent's process alive.
+ */
+function watchStatus(dir: string): { until(cond: () => boolean, ms?: number): Promise<boolean>; close(): void } {
+  const waiters = new Set<(closing: boolean) => void>();
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(statusPath(dir), { persistent: false }, () => { for (const w of [...waiters]) w(false); });
+    watcher.on('error', () => { watcher?.close(); watcher = undefined; });
+  } catch { watcher = undefined; }
+  return {
+    until(cond, ms) {
+      if (cond()) return Promise.resolve(true);
+      if (!watcher && ms === undefined) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        let timer: NodeJS.Timeout | undefined, tick: NodeJS.Timeout | undefined;
+        const check = (closing: boolean) => {
+          const ok = cond();
+          if (!ok && !closing) return;
+          waiters.delete(check); clearTimeout(timer); clearInterval(tick); resolve(ok);
+        };
+        waiters.add(check);
+        if (ms !== undefined) {
+          timer = setTimeout(() => check(true), ms);
+          tick = setInterval(() => check(false), 50);
+        }
+      });
+    },
+    /** Stops watching; pending waits resolve with their condition as it stands. */
+    close() { watcher?.close(); watcher = undefined; for (const w of [...waiters]) w(true); },
+  };
 }
 
 function readStatus(dir: string): { childPid?: number; exitCode?: number } {

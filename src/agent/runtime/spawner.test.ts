@@ -1,12 +1,12 @@
 // The command shells: arguments arrive unchanged (quotes, spaces, $), failures carry util-linux's own
-// message with its newline, arguments that cannot travel on a line still run, and requests in parallel
+// message with its newline, arguments with newlines travel in $'...' quoting, and requests in parallel
 // are answered to the right caller.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CommandError, runCommand } from './spawner.js';
+import { CommandError, directSpawnCount, runCommand } from './spawner.js';
 import { isMountPoint, mount, unmountAll } from './mount.js';
 
 test('arguments arrive byte for byte', async () => {
@@ -20,8 +20,12 @@ test('a failure rejects with the command\'s own message (util-linux, not a busyb
   assert.match(e.stderr, /^mount: \/nonexistent-stowage-test: mount point does not exist\.\n/);
 });
 
-test('an argument with a newline is run directly; parallel requests get their own answers', async () => {
-  assert.equal(await runCommand('printf', ['a\nb']), 'a\nb');
+test('arguments with newlines and other control characters travel through the shell; parallel requests get their own answers', async () => {
+  const before = directSpawnCount();
+  const weird = "line1\nline2\ttab 'q' \\back \x01\x7f ünï $'x'";
+  assert.equal(await runCommand('printf', ['%s', weird]), weird.trim());
+  assert.equal(await runCommand('printf', ['%s|', 'a\nb', '', '\n']), 'a\nb||\n|');
+  assert.equal(directSpawnCount(), before, 'no direct spawn');
   const outs = await Promise.all(Array.from({ length: 50 }, (_x, i) => runCommand('echo', [String(i)])));
   assert.deepEqual(outs, Array.from({ length: 50 }, (_x, i) => String(i)));
 });

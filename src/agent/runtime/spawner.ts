@@ -7,7 +7,8 @@
 // `<id> <shell-quoted argv>\n`; the shell runs it with stdin from /dev/null, stdout and stderr captured
 // together, and answers `<id> <exit code> <output, newlines sent as \x1e>\n`. Commands are named by
 // absolute path so busybox's own applets never stand in for the real tools (their messages differ).
-// Arguments holding a newline or NUL cannot travel on a line: those commands are spawned directly.
+// Arguments with control characters travel in ash's $'...' quoting; only a NUL (which no argv can hold)
+// makes a command be spawned directly.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsc, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -31,7 +32,16 @@ export class CommandError extends Error {
   constructor(readonly code: number, readonly stderr: string, cmd: string) { super(`Command failed: ${cmd} (exit ${code}): ${stderr}`); }
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/**
+ * Shell-quotes one argument for a request line: '...' when it has no control character, else ash's $'...'
+ * with escapes (a newline must not end the request line; busybox ash reads \n, \t, \xHH in $'...').
+ */
+export function quote(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x1f\x7f]/.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
+  // eslint-disable-next-line no-control-regex
+  return `$'${s.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
+}
 
 const resolved = new Map<string, string>();
 /** The absolute path of an executable from PATH (cached), or the name itself when not found. */
@@ -113,7 +123,7 @@ export const directSpawnCount = () => directSpawns;
 
 export async function runCommand(file: string, args: string[]): Promise<string> {
   const argv = [which(file), ...args];
-  if (argv.some((a) => /[\n\0]/.test(a))) {
+  if (argv.some((a) => a.includes('\0'))) {
     directSpawns++;
     try { const r = await execFileP(argv[0]!, argv.slice(1)); return (r.stdout + r.stderr).trim(); }
     catch (e) { const err = e as { code?: number; stderr?: string; message: string }; throw new CommandError(typeof err.code === 'number' ? err.code : 1, (err.stderr || err.message).trim(), argv.join(' ')); }
