@@ -429,3 +429,30 @@ test('a command not in the image: StartError, exit code 128, runc\'s message in 
   assert.equal(t.message, msg);
   await waitFor('Failed event', async () => (await events('no-cmd')).some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message === `Error: ${msg}`));
 });
+
+test('sidecar init containers (restartPolicy Always): started before the app, kept running, READY 2/2; stopped when a Never pod\'s app is done', async () => {
+  await createPod('with-sidecar', {
+    // The startupProbe holds the app back until the sidecar has written (without one it counts as started at once).
+    initContainers: [{ name: 'log-shipper', image: 'busybox', restartPolicy: 'Always', command: ['sh', '-c', 'while true; do date +%s >> /shared/ticks; sleep 0.1; done'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+      startupProbe: { exec: { command: ['test', '-s', '/shared/ticks'] }, periodSeconds: 1 } }],
+    containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'test -s /shared/ticks && echo sidecar-was-first; sleep 3600'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }],
+    volumes: [{ name: 'shared', emptyDir: {} }],
+  });
+  const p = await running('with-sidecar');
+  const side = p.status.initContainerStatuses[0];
+  assert.deepEqual([side.name, !!side.state.running, side.started, side.ready], ['log-shipper', true, true, true]);
+  assert.equal(p.status.conditions.find((x: any) => x.type === 'Initialized').status, 'True');
+  await waitFor('app log', async () => (await kubectl(['logs', 'with-sidecar', '-c', 'app'])).out === 'sidecar-was-first\n');
+  const row = (await kubectl(['get', 'pod', 'with-sidecar', '--no-headers'])).out.trim().split(/\s+/);
+  assert.deepEqual(row.slice(1, 3), ['2/2', 'Running']);
+
+  // A run-to-completion pod: its app finishes, the sidecar is stopped, the pod Succeeds.
+  await createPod('job-with-sidecar', {
+    restartPolicy: 'Never', terminationGracePeriodSeconds: 2,
+    initContainers: [{ name: 'proxy', image: 'busybox', restartPolicy: 'Always', command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'] }],
+    containers: [{ name: 'work', image: 'busybox', command: ['sh', '-c', 'echo done'] }],
+  });
+  const done = await waitFor('Succeeded', async () => { const x = await pod('job-with-sidecar'); return x.status?.phase === 'Succeeded' && x; }, 15_000);
+  assert.equal(done.status.containerStatuses[0].state.terminated.reason, 'Completed');
+  assert.ok(done.status.initContainerStatuses[0].state.terminated, 'the sidecar was stopped');
+});

@@ -26,14 +26,22 @@ function containerStatus(c: Container, s: ContainerState | undefined, podRunning
   return st;
 }
 
-const allDone = (cs: Container[], m: Record<string, ContainerState>) =>
-  cs.every((c) => { const s = m[c.name]; return s && !s.running && s.lastTerm?.exitCode === 0; });
+const isSidecar = (c: Container) => (c as { restartPolicy?: string }).restartPolicy === 'Always';
+/** An init container is done when it completed, a sidecar (restartPolicy Always) once it has started. */
+const initDone = (c: Container, s: ContainerState | undefined) => !!s && (isSidecar(c) ? !!s.running && s.started : !s.running && s.lastTerm?.exitCode === 0);
 
 /** Upstream: getPhase */
 export function podPhase(pod: Pod, ps: PodState): string {
   if (ps.terminal) return ps.terminal;
   const spec = pod.spec!;
-  if (!allDone(spec.initContainers ?? [], ps.init)) return 'Pending';
+  // Pending while an ordinary init container has not completed, or a sidecar has not started yet; a
+  // sidecar that ran before and is restarting does not make the pod Pending again.
+  const pending = (spec.initContainers ?? []).some((c) => {
+    const s = ps.init[c.name];
+    if (!isSidecar(c)) return !initDone(c, s);
+    return !s || (s.running ? !s.started : !s.lastTerm);
+  });
+  if (pending) return 'Pending';
   let running = 0, waiting = 0, stopped = 0, succeeded = 0;
   for (const c of spec.containers) {
     const s = ps.containers[c.name];
@@ -65,8 +73,12 @@ export function buildPodStatus(pod: Pod, ps: PodState, o: { hostIP: string; now:
   const prev = (pod.status?.conditions ?? []) as unknown as Json[];
   const phase = podPhase(pod, ps);
   const initCs = spec.initContainers ?? [];
-  const initPending = initCs.filter((c) => { const s = ps.init[c.name]; return !(s && !s.running && s.lastTerm?.exitCode === 0); }).map((c) => c.name);
-  const notReady = spec.containers.filter((c) => { const s = ps.containers[c.name]; return !(s?.running && s.ready); }).map((c) => c.name);
+  // Initialized stays True once a main container has started (a sidecar restarting later does not undo it).
+  const mainStarted = spec.containers.some((c) => { const s = ps.containers[c.name]; return !!(s?.running || s?.lastTerm); });
+  const initPending = mainStarted ? [] : initCs.filter((c) => !initDone(c, ps.init[c.name])).map((c) => c.name);
+  // Readiness counts the sidecars too (upstream: GenerateContainersReadyCondition with restartable init containers).
+  const notReady = [...initCs.filter(isSidecar).map((c) => [c, ps.init[c.name]] as const), ...spec.containers.map((c) => [c, ps.containers[c.name]] as const)]
+    .filter(([, s]) => !(s?.running && s.ready)).map(([c]) => c.name);
   const completed = phase === 'Succeeded' || phase === 'Failed';
   const conds: Json[] = [
     cond('PodReadyToStartContainers', o.volumesReady && !completed, o.now, prev),
@@ -99,7 +111,7 @@ export function buildPodStatus(pod: Pod, ps: PodState, o: { hostIP: string; now:
   if (initCs.length) status.initContainerStatuses = initCs.map((c) => {
     const s = ps.init[c.name];
     const st = containerStatus(c, s, true);
-    if (s && !s.running && s.lastTerm?.exitCode === 0) st.ready = true;
+    if (!isSidecar(c) && s && !s.running && s.lastTerm?.exitCode === 0) st.ready = true;
     return st;
   });
   status.containerStatuses = spec.containers.map((c) => containerStatus(c, ps.containers[c.name], podRunning));

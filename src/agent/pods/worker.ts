@@ -50,6 +50,9 @@ export interface AgentContext {
   startSlots?: Slots;
 }
 
+/** A sidecar: an init container with restartPolicy Always (upstream: a restartable init container). */
+export const isSidecar = (c: Container): boolean => (c as { restartPolicy?: string }).restartPolicy === 'Always';
+
 const MAX_BACKOFF_MS = 300_000;
 const INITIAL_BACKOFF_MS = 10_000;
 /** How often the exit poll also looks at sandboxes whose exit the child process reports (a safety net). */
@@ -232,10 +235,22 @@ export class PodWorker {
     const spec = pod.spec!;
     const policy = spec.restartPolicy ?? 'Always';
     let nextWake = Infinity;
-    // Init containers, one at a time, each to successful completion.
+    // Init containers, one at a time, each to successful completion; a sidecar (an init container with
+    // restartPolicy Always) only until it has started, then it keeps running beside the others and is
+    // restarted whenever it exits, whatever the pod's restartPolicy. Upstream: kuberuntime_manager.go
+    // computeInitContainerActions (SidecarContainers, on by default since 1.29).
     let initDone = true;
+    // The main containers done for good (a run-to-completion pod): no sidecar is (re)started any more.
+    const willRestart = (s: ContainerState) => policy === 'Always' || (policy === 'OnFailure' && s.lastTerm!.exitCode !== 0);
+    const mainFinished = spec.containers.every((c) => { const s = this.state.containers[c.name]; return s && !s.running && s.lastTerm && !willRestart(s); });
     for (const c of spec.initContainers ?? []) {
       const s = (this.state.init[c.name] ??= newContainerState());
+      if (isSidecar(c)) {
+        if (mainFinished) continue;
+        if (!s.running) nextWake = Math.min(nextWake, await this.startOrBackOff(c, s, true));
+        if (!s.running || !s.started) { initDone = false; break; }
+        continue;
+      }
       if (s.running) { initDone = false; break; }
       if (s.lastTerm?.exitCode === 0 && !s.waiting) continue;
       initDone = false;
@@ -259,8 +274,9 @@ export class PodWorker {
       }
       // All containers finished for good: the pod is terminal.
       const all = spec.containers.map((c) => this.state.containers[c.name]!);
-      const willRestart = (s: ContainerState) => policy === 'Always' || (policy === 'OnFailure' && s.lastTerm!.exitCode !== 0);
       if (all.every((s) => !s.running && s.lastTerm && !willRestart(s))) {
+        // The main containers are done for good: the sidecars are stopped, last started first.
+        await this.stopSidecars();
         this.state.terminal = all.every((s) => s.lastTerm!.exitCode === 0) ? 'Succeeded' : 'Failed';
       }
     }
@@ -528,9 +544,25 @@ export class PodWorker {
     try { return readFileSync('/etc/resolv.conf', 'utf8'); } catch { return 'nameserver 127.0.0.1\n'; }
   }
 
+  /**
+   * Stops the running sidecars in the reverse of their order in the spec, each with the pod's grace period,
+   * and records their exits. Upstream: the kubelet terminates restartable init containers after the main
+   * containers, in reverse order.
+   */
+  private async stopSidecars(graceSec = this.pod.spec?.terminationGracePeriodSeconds ?? 30): Promise<void> {
+    for (const c of [...(this.pod.spec?.initContainers ?? [])].reverse()) {
+      const s = this.state.init[c.name];
+      if (!isSidecar(c) || !s?.running || s.running.placeholder && !s.running.dir) continue;
+      this.stopProbes(c.name);
+      this.event('Normal', 'Killing', `Stopping container ${c.name}`, c, true);
+      await stopSandbox(s.running.dir, s.running.sandbox, graceSec * 1000).catch(() => {});
+      if (s.running) await this.recordExit(c.name, s); // unless the exit was heard and recorded meanwhile
+    }
+  }
+
   private startProbes(c: Container, isInit: boolean): void {
     this.stopProbes(c.name);
-    if (isInit) return;
+    if (isInit && !isSidecar(c)) return; // probes of an ordinary init container are not run (upstream validation refuses them)
     const timers: NodeJS.Timeout[] = [];
     const kinds = [['startup', c.startupProbe], ['readiness', c.readinessProbe], ['liveness', c.livenessProbe]] as const;
     for (const [kind, probe] of kinds) {
@@ -538,21 +570,21 @@ export class PodWorker {
       let successes = 0, failures = 0;
       const period = (probe.periodSeconds ?? 10) * 1000;
       const tick = async () => {
-        const s = this.state.containers[c.name];
+        const s = this.containerState(c.name);
         if (!s?.running || this.finished) return;
         if (kind !== 'startup' && !s.started) return;
         if (kind === 'startup' && s.started) return;
         const r = await runProbe(probe, c, this.execTarget(c.name), this.podNetns());
         if (r.ok) { successes++; failures = 0; } else { failures++; successes = 0; }
         const label = kind[0]!.toUpperCase() + kind.slice(1);
-        if (!r.ok) this.event('Warning', 'Unhealthy', `${label} probe failed: ${r.output}`, c);
+        if (!r.ok) this.event('Warning', 'Unhealthy', `${label} probe failed: ${r.output}`, c, isInit);
         if (kind === 'startup') {
           if (r.ok) { s.started = true; s.ready = !c.readinessProbe; this.kick(); }
-          else if (failures >= (probe.failureThreshold ?? 3)) { this.killForProbe(c, 'startup'); failures = 0; }
+          else if (failures >= (probe.failureThreshold ?? 3)) { this.killForProbe(c, 'startup', isInit); failures = 0; }
         } else if (kind === 'readiness') {
           const ready = r.ok ? successes >= (probe.successThreshold ?? 1) ? true : s.ready : failures >= (probe.failureThreshold ?? 3) ? false : s.ready;
           if (ready !== s.ready) { s.ready = ready; this.kick(); }
-        } else if (!r.ok && failures >= (probe.failureThreshold ?? 3)) { this.killForProbe(c, 'liveness'); failures = 0; }
+        } else if (!r.ok && failures >= (probe.failureThreshold ?? 3)) { this.killForProbe(c, 'liveness', isInit); failures = 0; }
       };
       const first = setTimeout(() => {
         void tick();
@@ -564,10 +596,10 @@ export class PodWorker {
     this.probeTimers.set(c.name, timers);
   }
 
-  private killForProbe(c: Container, kind: string): void {
-    const s = this.state.containers[c.name];
+  private killForProbe(c: Container, kind: string, isInit = false): void {
+    const s = this.containerState(c.name);
     if (!s?.running) return;
-    this.event('Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`, c);
+    this.event('Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`, c, isInit);
     const grace = (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
     void stopSandbox(s.running.dir, s.running.sandbox, grace).then(() => this.checkExits());
   }
@@ -617,18 +649,22 @@ export class PodWorker {
     this.stopping = true;
     await this.settleStarts();
     const grace = graceOverrideSec ?? this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
-    const stops: Promise<void>[] = [];
-    for (const [isInit, m] of [[true, this.state.init], [false, this.state.containers]] as const) {
-      for (const [name, s] of Object.entries(m)) {
-        this.stopProbes(name);
-        if (!s.running || s.running.placeholder && !s.running.dir) { s.running = undefined; continue; }
-        const c = (isInit ? this.pod.spec?.initContainers : this.pod.spec?.containers)?.find((x) => x.name === name);
-        if (c && deleteObject) this.event('Normal', 'Killing', `Stopping container ${name}`, c, isInit);
-        const inst = s.running;
-        stops.push(stopSandbox(inst.dir, inst.sandbox, grace * 1000).then(() => removeSandbox(inst.dir)).catch(() => {}));
-      }
-    }
-    await Promise.all(stops);
+    // The main containers (and an ordinary init container) first, all at once; then the sidecars, last
+    // started first, as upstream terminates restartable init containers after the others.
+    const sidecars = (this.pod.spec?.initContainers ?? []).filter(isSidecar).map((c) => c.name).reverse();
+    const stop = (isInit: boolean, name: string, s: ContainerState): Promise<void> => {
+      this.stopProbes(name);
+      if (!s.running || s.running.placeholder && !s.running.dir) { s.running = undefined; return Promise.resolve(); }
+      const c = (isInit ? this.pod.spec?.initContainers : this.pod.spec?.containers)?.find((x) => x.name === name);
+      if (c && deleteObject) this.event('Normal', 'Killing', `Stopping container ${name}`, c, isInit);
+      const inst = s.running;
+      return stopSandbox(inst.dir, inst.sandbox, grace * 1000).then(() => removeSandbox(inst.dir)).catch(() => {});
+    };
+    await Promise.all([
+      ...Object.entries(this.state.containers).map(([name, s]) => stop(false, name, s)),
+      ...Object.entries(this.state.init).filter(([name]) => !sidecars.includes(name)).map(([name, s]) => stop(true, name, s)),
+    ]);
+    for (const name of sidecars) { const s = this.state.init[name]; if (s) await stop(true, name, s); }
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     await this.releaseSandbox();
