@@ -3,15 +3,15 @@
 // edited script on the node with upstream's arguments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kubectl } from '../../src/apiserver/testing/kubectl.js';
 import { startCluster } from './cluster.js';
 
 test('kubectl patch of local-path-config: the edited setup script and path are used for the next claim', { timeout: 90_000 }, async () => {
   const { up, cleanup } = await startCluster(['--nodes', 'lp-a']);
+  const k = new Kubectl(readFileSync(up.kubeconfig, 'utf8'));
   try {
-    const k = new Kubectl(readFileSync(up.kubeconfig, 'utf8'));
     const ok = async (args: string[], input?: string) => {
       const r = await k.run(args, { input });
       assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
@@ -42,5 +42,6 @@ test('kubectl patch of local-path-config: the edited setup script and path are u
     assert.equal(existsSync(onNode), false, 'the volume directory is removed by the teardown helper pod');
   } finally {
     await cleanup();
+    rmSync(k.dir, { recursive: true, force: true });
   }
 });
