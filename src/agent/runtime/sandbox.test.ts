@@ -56,6 +56,16 @@ test('own PID/UTS namespaces, hostname, env, stdout/stderr as CRI lines, exit co
   assert.equal(existsSync(s.dir), false);
 });
 
+test('log lines carry sub-second times close to the wall clock', async () => {
+  const s = spec('ts1', ['sh', '-c', 'echo a; sleep 0.3; echo b']);
+  const t0 = Date.now();
+  await waitExit(s, await start(s));
+  await new Promise((r) => setTimeout(r, 100));
+  const [a, b] = logText(s).map((l) => Date.parse(l.time));
+  assert.ok(Math.abs(a! - t0) < 1000, `first line at ${a! - t0} ms from the start`);
+  assert.ok(b! - a! >= 250 && b! - a! < 1000, `0.3 s apart: ${b! - a!} ms`);
+});
+
 test('read-only bind mounts refuse writes; writable layer is private to the container', async () => {
   const ro = path.join(tmp, 'ro'); mkdirSync(ro);
   const s = spec('ro1', ['sh', '-c', 'echo x > /ro/f 2>&1; echo y > /bin/new && cat /bin/new'], { mounts: [{ source: ro, destination: '/ro', readOnly: true }] });
