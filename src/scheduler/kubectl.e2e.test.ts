@@ -30,25 +30,14 @@ after(async () => {
   await srv.close();
 });
 
+/** An nginx Deployment as `kubectl apply` gets it, labelled app=<name>. */
+const deploymentYaml = (name: string, spec: Record<string, unknown>, podSpec: Record<string, unknown> = {}) => JSON.stringify({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+  spec: { ...spec, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { ...podSpec, containers: [{ name: 'nginx', image: 'nginx' }] } } },
+});
+
 test('kubectl rollout status deployment succeeds once the controller reports it', async () => {
-  let r = await k.run(['apply', '-f', '-'], { input: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-` });
+  let r = await k.run(['apply', '-f', '-'], { input: deploymentYaml('web', { replicas: 3 }) });
   assert.equal(r.code, 0, r.stderr);
   r = await k.run(['rollout', 'status', 'deployment/web', '--timeout=20s']);
   assert.equal(r.code, 0, r.stderr);
@@ -68,6 +57,18 @@ spec:
   r = await k.run(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.nodeName}']);
   assert.ok(r.stdout.split(' ').every((n) => /^k8s-w[123]$/.test(n)), r.stdout);
   await k.run(['delete', 'deployment', 'web']);
+});
+
+test('kubectl rollout status fails once a rollout has made no progress for progressDeadlineSeconds', async () => {
+  // Its pod can never be scheduled: no progress.
+  let r = await k.run(['apply', '-f', '-'], { input: deploymentYaml('stuck', { replicas: 1, progressDeadlineSeconds: 2 }, { nodeSelector: { disktype: 'none-has-it' } }) });
+  assert.equal(r.code, 0, r.stderr);
+  r = await k.run(['rollout', 'status', 'deployment/stuck', '--timeout=20s']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim().split('\n').pop(), 'error: deployment "stuck" exceeded its progress deadline');
+  r = await k.run(['get', 'deployment', 'stuck', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}']);
+  assert.equal(r.stdout, 'ProgressDeadlineExceeded');
+  await k.run(['delete', 'deployment', 'stuck']);
 });
 
 test('StatefulSet: ordered pods, rollout status, scale down from the top', async () => {

@@ -37,3 +37,31 @@ test('Deployment rolls out, restarts to a new ReplicaSet, and reports Available'
     assert.equal(sets.find((r) => r.metadata.name === rs1.metadata.name)!.spec.replicas, 0);
   } finally { await c.stop(); }
 });
+
+test('a rollout that makes no progress for progressDeadlineSeconds: Progressing False, ProgressDeadlineExceeded; progress clears it', async () => {
+  const c = await cluster();
+  try {
+    await c.client.create(R.deployments, 'default', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stuck' },
+      spec: { replicas: 1, progressDeadlineSeconds: 2, selector: { matchLabels: { app: 'stuck' } }, template: { metadata: { labels: { app: 'stuck' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    });
+    // No pod ever becomes ready (nothing runs them here): the deadline passes.
+    const t0 = Date.now();
+    const d = await eventually(async () => {
+      const x = await c.client.get<Deployment>(R.deployments, 'default', 'stuck');
+      return x.status?.conditions?.find((k) => k.type === 'Progressing' && k.reason === 'ProgressDeadlineExceeded') ? x : undefined;
+    }, 8000, 'ProgressDeadlineExceeded');
+    assert.ok(Date.now() - t0 >= 1500, `not before the deadline (${Date.now() - t0} ms)`);
+    const rs = (await c.client.list<ReplicaSet>(R.replicasets, 'default')).items[0]!;
+    const p = d.status!.conditions!.find((k) => k.type === 'Progressing')!;
+    assert.deepEqual([p.status, p.message], ['False', `ReplicaSet "${rs.metadata.name}" has timed out progressing.`]);
+    // The pod becomes ready after all: progress, then complete.
+    const pod = (await c.client.list<Pod>(R.pods, 'default')).items[0]!;
+    await makeRunningReady(c.client, 'default', pod.metadata.name!);
+    await eventually(async () => {
+      const x = await c.client.get<Deployment>(R.deployments, 'default', 'stuck');
+      const k = x.status?.conditions?.find((y) => y.type === 'Progressing');
+      return k?.status === 'True' && k.reason === 'NewReplicaSetAvailable' ? x : undefined;
+    }, 5000, 'progress again');
+  } finally { await c.stop(); }
+});

@@ -186,10 +186,24 @@ export function newDeploymentController(o: ControllerOptions): Controller {
       const updated = newRS.status?.replicas ?? 0;
       const complete = updated === replicas && (newRS.status?.availableReplicas ?? 0) === replicas && total === replicas;
       const cur = getCondition(conds, 'Progressing');
+      // Upstream: progress.go syncRolloutStatus — any of these growing (or old pods going) is progress.
+      const prev = d.status ?? {};
+      const oldReplicas = total - updated, prevOld = (prev.replicas ?? 0) - (prev.updatedReplicas ?? 0);
+      const progressed = !prev.conditions || updated > (prev.updatedReplicas ?? 0) || sum((r) => r.status?.readyReplicas) > (prev.readyReplicas ?? 0)
+        || available > (prev.availableReplicas ?? 0) || oldReplicas < prevOld;
+      const deadline = d.spec.progressDeadlineSeconds;
       if (complete) conds = setCondition(conds, { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}" has successfully progressed.` });
       else if (createdNew) conds = setCondition(conds, { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'NewReplicaSetCreated', message: `Created new replica set "${name}"` });
-      else if (!cur || cur.reason !== 'ReplicaSetUpdated' || cur.message !== `ReplicaSet "${name}" is progressing.` || JSON.stringify(d.status && { u: d.status.updatedReplicas, a: d.status.availableReplicas }) !== JSON.stringify({ u: updated, a: available }))
-        conds = setCondition(conds, { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${name}" is progressing.` });
+      else if (!cur || progressed || cur.status === 'True' && cur.message !== `ReplicaSet "${name}" is progressing.` && cur.reason !== 'NewReplicaSetCreated') {
+        // Progress refreshes lastUpdateTime (the deadline counts from it); lastTransitionTime stays while True.
+        conds = [...conds.filter((x) => x.type !== 'Progressing'), { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: cur?.status === 'True' ? cur.lastTransitionTime : ts, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${name}" is progressing.` }];
+      } else if (deadline !== undefined && cur && cur.reason !== 'ProgressDeadlineExceeded') {
+        // No progress: past progressDeadlineSeconds since the last progress, the rollout has timed out
+        // (`kubectl rollout status` then fails with "exceeded its progress deadline"); before, look again then.
+        const since = now().getTime() - Date.parse(cur.lastUpdateTime ?? cur.lastTransitionTime ?? ts);
+        if (since >= deadline * 1000) conds = setCondition(conds, { type: 'Progressing', status: 'False', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${name}" has timed out progressing.` });
+        else runner.addAfter(objectKey(d), deadline * 1000 - since + 1000);
+      }
     }
     const status: NonNullable<Deployment['status']> = {
       observedGeneration: d.metadata.generation, replicas: total, updatedReplicas: newRS?.status?.replicas ?? 0,
