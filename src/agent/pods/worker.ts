@@ -55,7 +55,7 @@ export const isSidecar = (c: Container): boolean => (c as { restartPolicy?: stri
 
 const MAX_BACKOFF_MS = 300_000;
 const INITIAL_BACKOFF_MS = 10_000;
-/** How often the exit poll also looks at sandboxes whose exit the child process reports (a safety net). */
+/** How often the exit poll also looks at sandboxes whose exit their status file reports (a safety net). */
 const FULL_EXIT_CHECK_MS = 5_000;
 const IDLE_ARGV = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
 
@@ -81,7 +81,7 @@ export class PodWorker {
   /** Pinning the pod's namespaces: started with the volumes' set-up, awaited by the first container start. */
   private nsPinning?: Promise<PodNamespaces>;
   private sandboxReleased = false;
-  /** Instance dirs of sandboxes this process started and is still the parent of: their exit is reported. */
+  /** Instance dirs of sandboxes this process started: their exit is heard through their status file (runtime/sandbox.ts). */
   private exitWatched = new Set<string>();
   /** Container starts under way: stopping the pod waits for them, so none is left running behind it. */
   private starting = new Set<Promise<boolean>>();
@@ -128,7 +128,7 @@ export class PodWorker {
 
   /**
    * Looks for containers that exited (also ones that exited while the agent was down). The agent's poll
-   * (`poll`) skips the sandboxes this process started, whose exit it hears at once from the child process,
+   * (`poll`) skips the sandboxes this process started, whose exit it hears at once through their status file,
    * except every FULL_EXIT_CHECK_MS as a safety net: with a thousand pods the poll was reading a thousand
    * /proc files every 300 ms.
    */
