@@ -9,7 +9,7 @@ import { EventRecorder } from '../client/events.js';
 import { Informer } from '../client/informer.js';
 import type { Client } from '../client/types.js';
 import { ImageStore } from './images/store.js';
-import { sandboxAvailable, stopSandbox, readSandboxState, isRunning } from './runtime/sandbox.js';
+import { sandboxAvailable, stopSandbox, readSandboxState, isRunning, removeSandbox } from './runtime/sandbox.js';
 import { podNamespacesAvailable, releasePodNamespaces } from './runtime/podns.js';
 import { startKubeletServer } from './kubelet/server.js';
 import { registerNode, renewLease, syncNodeStatus, type NodeOptions } from './node.js';
@@ -121,6 +121,8 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       if (s.running?.dir) { const sb = readSandboxState(s.running.dir) ?? s.running.sandbox; if (isRunning(sb)) stops.push(stopSandbox(s.running.dir, sb, 0)); }
     }
     await Promise.all(stops);
+    // Also any instance the previous agent launched but never recorded (removeSandbox stops it).
+    await Promise.all(instanceDirs(dir).map((d) => removeSandbox(d).catch(() => {})));
     await releasePodNamespaces(dir);
     await tearDownPod(dir).catch((e) => log('orphan teardown failed', { uid, err: String(e) }));
     log('removed orphaned pod', { uid });
@@ -153,3 +155,12 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     },
   };
 }
+
+/** The container instance directories of a pod: <podDir>/containers/<name>/<n>. */
+function instanceDirs(podDir: string): string[] {
+  const base = path.join(podDir, 'containers');
+  const out: string[] = [];
+  for (const name of readdirSafe(base)) for (const n of readdirSafe(path.join(base, name))) out.push(path.join(base, name, n));
+  return out;
+}
+const readdirSafe = (d: string): string[] => { try { return readdirSync(d); } catch { return []; } };

@@ -143,6 +143,16 @@ test('exec enters the running sandbox; SIGTERM reaches the main process', async 
   assert.equal(sandboxExit(s.dir).exitCode, 42);
 });
 
+test('a sandbox the agent launched but never recorded (it died in between) is stopped by removeSandbox', async () => {
+  const s = spec('stray1', ['sh', '-c', 'while true; do sleep 0.05; done']);
+  const st = await start(s);
+  rmSync(path.join(s.dir, 'state.json')); // as if the agent had died before writing it
+  assert.equal(isRunning(st), true);
+  await removeSandbox(s.dir);
+  assert.equal(isRunning(st), false);
+  assert.equal(existsSync(s.dir), false);
+});
+
 test('a process ignoring SIGTERM is killed after the grace period', async () => {
   const s = spec('ig1', ['sh', '-c', 'trap "" TERM; while true; do sleep 0.05; done']);
   const st = await start(s);

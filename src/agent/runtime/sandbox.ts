@@ -109,6 +109,8 @@ const criLogProgram = (stream: 'stdout' | 'stderr', agentT0: number) => [
  */
 const LAUNCHER = [
   'log=$1 o=$2 e=$3 po=$4 pe=$5 st=$6 in=$7; shift 7',
+  // First, its pid where a restarted agent finds it even if it died before recording this start (removeSandbox).
+  'echo $$ > "${st%/*}/launcher.pid"',
   'exec 3>"$st" || exit 125',
   // O_RDWR: the container never sees EOF while nobody is attached.
   `if [ -n "$in" ]; then { [ -p "$in" ] || ${BUSYBOX} mkfifo "$in"; } && exec 0<>"$in" || exit 125; fi`,
@@ -301,6 +303,18 @@ function stderrOf(logPath: string | undefined): string[] {
   return text.split('\n').map((l) => /^\S+ stderr [PF] (.*)$/.exec(l)?.[1]).filter((x): x is string => x !== undefined);
 }
 
+/** The sandbox running in dir, from its state file or the launcher's own pid file (checked to be about dir). */
+function liveSandboxIn(dir: string): SandboxState | undefined {
+  const st = readSandboxState(dir);
+  if (st) return isRunning(st) ? st : undefined;
+  let pid: number;
+  try { pid = Number(readFileSync(path.join(dir, 'launcher.pid'), 'utf8').trim()); } catch { return undefined; }
+  const start = pid > 0 ? procStartTime(pid) : undefined;
+  if (start === undefined) return undefined;
+  try { if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) return undefined; } catch { return undefined; }
+  return { bwrapPid: pid, bwrapStart: start, startedAt: '' };
+}
+
 /** The host pid of the container's main process (pid 2 inside, under bwrap's pid-1 reaper). */
 export function mainPid(dir: string): number | undefined {
   const reaper = readStatus(dir).childPid;
@@ -328,10 +342,15 @@ export async function stopSandbox(dir: string, st: SandboxState, graceMs: number
 }
 
 /**
- * Removes the instance's writable layer. The overlay root went with the container's mount namespace; one
- * still mounted in the agent's (by an older agent) is unmounted first.
+ * Removes the instance's writable layer. A sandbox still running there is stopped first: one an agent
+ * launched but died before recording (its pid is in launcher.pid, written by the launcher itself), so a
+ * restarted agent that starts this instance again never leaves the first one running. The overlay root
+ * went with the container's mount namespace; one still mounted in the agent's (by an older agent) is
+ * unmounted.
  */
 export async function removeSandbox(dir: string): Promise<void> {
+  const live = liveSandboxIn(dir);
+  if (live) await stopSandbox(dir, live, 0);
   await unmountIfMounted(rootfsOf(dir));
   await fsp.rm(dir, { recursive: true, force: true });
 }
