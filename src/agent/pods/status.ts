@@ -42,7 +42,9 @@ export function podPhase(pod: Pod, ps: PodState): string {
     return !s || (s.running ? !s.started : !s.lastTerm);
   });
   if (pending) return 'Pending';
-  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
+  // A running sidecar keeps the pod Running (its app may be done: it is stopped next). Upstream: getPhase.
+  let running = (spec.initContainers ?? []).filter((c) => isSidecar(c) && ps.init[c.name]?.running).length;
+  let waiting = 0, stopped = 0, succeeded = 0;
   for (const c of spec.containers) {
     const s = ps.containers[c.name];
     if (s?.running) running++;
