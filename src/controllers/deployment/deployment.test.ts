@@ -51,8 +51,10 @@ test('Deployment rollout, rollout undo (template patched back) and revisions', a
     const hash = rs1.metadata.labels!['pod-template-hash']!;
     assert.equal(rs1.metadata.name, `web-${hash}`);
     assert.deepEqual(rs1.spec.selector.matchLabels, { app: 'web', 'pod-template-hash': hash });
-    const ev = h.client.all(R.events).filter((e) => e.reason === 'ScalingReplicaSet').map((e) => e.message);
-    assert.deepEqual(ev, [`Scaled up replica set ${rs1.metadata.name} from 0 to 2`]);
+    const scaling = () => h.client.all(R.events).filter((e) => e.reason === 'ScalingReplicaSet').map((e) => String(e.message));
+    // Events are recorded asynchronously: wait for them before comparing.
+    await eventually(() => scaling().length >= 1, 2000, 'ScalingReplicaSet event');
+    assert.deepEqual(scaling(), [`Scaled up replica set ${rs1.metadata.name} from 0 to 2`]);
     for (const p of h.client.all<Pod>(R.pods)) assert.equal(p.metadata.labels?.['pod-template-hash'], hash);
 
     // New image: a second set takes over.
@@ -83,6 +85,7 @@ test('Recreate scales the old set to zero before the new one starts', async () =
     await eventually(async () => complete(await h.client.get<Deployment>(R.deployments, 'default', 'web')), 3000, 'first');
     await h.client.patch(R.deployments, 'default', 'web', 'merge', { spec: { template: { spec: { containers: [{ name: 'c', image: 'a:2' }] } } } });
     await eventually(async () => { const x = await h.client.get<Deployment>(R.deployments, 'default', 'web'); return complete(x) && x.metadata.annotations?.['deployment.kubernetes.io/revision'] === '2'; }, 3000, 'second');
+    await eventually(() => h.client.all(R.events).filter((e) => e.reason === 'ScalingReplicaSet').length >= 3, 2000, 'ScalingReplicaSet events');
     const msgs = h.client.all(R.events).filter((e) => e.reason === 'ScalingReplicaSet').map((e) => String(e.message).replace(/web-\w+/, 'RS'));
     assert.deepEqual(msgs, ['Scaled up replica set RS from 0 to 3', 'Scaled down replica set RS from 3 to 0', 'Scaled up replica set RS from 0 to 3']);
     // Pod creations of the new set happen only after every old pod was deleted.

@@ -50,7 +50,7 @@ test('stale lease: node Unknown, unreachable taints, pods not ready and evicted 
     assert.equal(rc.status, 'Unknown'); assert.equal(rc.reason, 'NodeStatusUnknown'); assert.equal(rc.message, 'Kubelet stopped posting node status.');
     assert.deepEqual(got.spec!.taints!.map((t) => `${t.key}:${t.effect}`), ['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
     await eventually(() => !h.client.all<Pod>(R.pods).some((p) => p.metadata.name === 'plain'), 2000, 'plain evicted');
-    assert.ok(h.client.all(R.events).some((e) => e.reason === 'TaintManagerEviction' && e.message === 'Marking for deletion Pod default/plain'));
+    await eventually(() => h.client.all(R.events).some((e) => e.reason === 'TaintManagerEviction' && e.message === 'Marking for deletion Pod default/plain'), 2000, 'TaintManagerEviction event');
     const f = await h.client.get<Pod>(R.pods, 'default', 'forever');
     assert.equal(f.status!.conditions!.find((c) => c.type === 'Ready')!.status, 'False', 'pods on the node marked not ready');
     await eventually(() => !h.client.all<Pod>(R.pods).some((p) => p.metadata.name === 'patient'), 3000, 'patient evicted after 1s');

@@ -52,15 +52,15 @@ test('OrderedReady: claims before pods, one ordinal at a time, scale down from t
     assert.equal(st.currentRevision, st.updateRevision);
     assert.match(st.updateRevision!, /^web-\w+$/);
     assert.equal((await h.client.get<Pod>(R.pods, 'default', 'web-2')).metadata.labels?.['controller-revision-hash'], st.updateRevision);
-    const msgs = h.client.all(R.events).map((e) => e.message);
-    assert.ok(msgs.includes('create Claim www-web-0 Pod web-0 in StatefulSet web success'));
-    assert.ok(msgs.includes('create Pod web-0 in StatefulSet web successful'));
+    // Events are recorded asynchronously (the recorder does not hold up the sync): wait for them.
+    const want = ['create Claim www-web-0 Pod web-0 in StatefulSet web success', 'create Pod web-0 in StatefulSet web successful'];
+    await eventually(() => { const msgs = h.client.all(R.events).map((e) => e.message); return want.every((m) => msgs.includes(m)); }, 2000, 'SuccessfulCreate events');
 
     await h.client.patch(R.statefulsets, 'default', 'web', 'merge', { spec: { replicas: 1 } });
     await eventually(() => pods(h).length === 1, 2000, 'scale down');
     const dels = h.client.actions.filter((a) => a.startsWith('delete pods'));
     assert.deepEqual(dels, ['delete pods default/web-2', 'delete pods default/web-1']);
-    assert.ok(h.client.all(R.events).some((e) => e.message === 'delete Pod web-2 in StatefulSet web successful'));
+    await eventually(() => h.client.all(R.events).some((e) => e.message === 'delete Pod web-2 in StatefulSet web successful'), 2000, 'SuccessfulDelete event');
     assert.equal(h.client.all(R.persistentvolumeclaims).length, 3, 'claims retained by default');
   } finally { h.stop(); }
 });
