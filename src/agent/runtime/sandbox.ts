@@ -88,16 +88,21 @@ const BUSYBOX = existsSync('/usr/bin/busybox') ? '/usr/bin/busybox' : 'busybox';
 /**
  * The awk program of a log shim: each line as CRI writes it, "<RFC3339Nano time> <stream> F <line>".
  * busybox awk's clock has whole seconds only; /proc/uptime has hundredths and is read without a fork, so
- * the time of a line is the wall clock at the shim's start (t0: `date +%s.%N`, run once by the launcher;
- * the agent's clock at launch if that failed) plus the uptime elapsed since: 10 ms resolution.
- * Upstream: kubelet/kuberuntime/logs (RFC3339Nano).
+ * the time of a line is the offset between the wall clock and the uptime (taken by the agent at launch,
+ * both at the same instant) plus the uptime when the line is read: 10 ms resolution, no process started
+ * for it. Without /proc/uptime, whole seconds. Upstream: kubelet/kuberuntime/logs (RFC3339Nano).
  */
-const criLogProgram = (stream: 'stdout' | 'stderr', agentT0: number) => [
-  `BEGIN { f = "/proc/uptime"; off = (t0 != "" ? t0 + 0 : ${agentT0.toFixed(3)}); if ((getline u < f) > 0) { split(u, a, " "); off -= a[1]; up = 1 } close(f) }`,
-  `{ if (up && (getline u < f) > 0) { split(u, a, " "); t = off + a[1] } else { srand(); t = srand() } close(f)`,
+const criLogProgram = (stream: 'stdout' | 'stderr', offset: number | undefined) => [
+  `BEGIN { f = "/proc/uptime"; off = ${offset === undefined ? '""' : offset.toFixed(3)} }`,
+  `{ if (off != "" && (getline u < f) > 0) { split(u, a, " "); t = off + a[1] } else { srand(); t = srand() } close(f)`,
   `  s = int(t); ns = int((t - s) * 1000000000); if (ns > 999999999) ns = 999999999; if (ns < 0) ns = 0`,
   `  printf "%s.%09dZ ${stream} F %s\\n", strftime("%Y-%m-%dT%H:%M:%S", s), ns, $0; fflush() }`,
 ].join('\n');
+
+/** Wall clock minus uptime, in seconds (what the log shims add their /proc/uptime reading to). */
+function uptimeOffset(): number | undefined {
+  try { return Date.now() / 1000 - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]); } catch { return undefined; }
+}
 
 /**
  * The launcher: one `busybox sh` that opens bwrap's status file as fd 3 and the stdin FIFO (if any), starts
@@ -115,9 +120,8 @@ const LAUNCHER = [
   // O_RDWR: the container never sees EOF while nobody is attached.
   `if [ -n "$in" ]; then { [ -p "$in" ] || ${BUSYBOX} mkfifo "$in"; } && exec 0<>"$in" || exit 125; fi`,
   `${BUSYBOX} rm -f "$o" "$e"; ${BUSYBOX} mkfifo "$o" "$e" || exit 125`,
-  't0=$(/usr/bin/date +%s.%N 2>/dev/null)',
-  `TZ=UTC ${BUSYBOX} awk -v t0="$t0" "$po" <"$o" >>"$log" 2>/dev/null 3>&- &`,
-  `TZ=UTC ${BUSYBOX} awk -v t0="$t0" "$pe" <"$e" >>"$log" 2>/dev/null 3>&- &`,
+  `TZ=UTC ${BUSYBOX} awk "$po" <"$o" >>"$log" 2>/dev/null 3>&- &`,
+  `TZ=UTC ${BUSYBOX} awk "$pe" <"$e" >>"$log" 2>/dev/null 3>&- &`,
   // Opening a FIFO for writing waits for its reader: the shim above.
   'exec >"$o" 2>"$e"',
   `${BUSYBOX} rm -f "$o" "$e"`,
@@ -173,7 +177,8 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   const nsJoin = [...(spec.join?.net ? [`--net=${spec.join.net}`] : []), ...(spec.join?.ipc ? [`--ipc=${spec.join.ipc}`] : [])];
   const sandbox = nsJoin.length ? ['nsenter', ...nsJoin, '--', 'bwrap', ...args] : ['bwrap', ...args];
   const command = ['unshare', '--mount', '--propagation', 'private', BUSYBOX, 'sh', '-c', MOUNT_ROOT, 'sh', overlayOptions, rootfs, ...sandbox];
-  const launcherArgs = [spec.logPath, path.join(spec.dir, 'stdout.fifo'), path.join(spec.dir, 'stderr.fifo'), criLogProgram('stdout', Date.now() / 1000), criLogProgram('stderr', Date.now() / 1000),
+  const offset = uptimeOffset();
+  const launcherArgs = [spec.logPath, path.join(spec.dir, 'stdout.fifo'), path.join(spec.dir, 'stderr.fifo'), criLogProgram('stdout', offset), criLogProgram('stderr', offset),
     statusPath(spec.dir), spec.stdin ? stdinFifoPath(spec.dir) : ''];
   let pid: number;
   try {
