@@ -1,7 +1,7 @@
 // The pod status the kubelet reports: phase, conditions, container statuses.
 // Upstream: pkg/kubelet/kubelet_pods.go (getPhase, generateAPIPodStatus, convertToAPIContainerStatuses),
 // pkg/kubelet/status/generate.go (GeneratePodReadyCondition, GeneratePodInitializedCondition, ...)
-import type { Container, Pod } from './types.js';
+import { isSidecar, type Container, type Pod } from './types.js';
 import type { ContainerState, PodState } from './state.js';
 
 type Json = Record<string, unknown>;
@@ -26,7 +26,6 @@ function containerStatus(c: Container, s: ContainerState | undefined, podRunning
   return st;
 }
 
-const isSidecar = (c: Container) => (c as { restartPolicy?: string }).restartPolicy === 'Always';
 /** An init container is done when it completed, a sidecar (restartPolicy Always) once it has started. */
 const initDone = (c: Container, s: ContainerState | undefined) => !!s && (isSidecar(c) ? !!s.running && s.started : !s.running && s.lastTerm?.exitCode === 0);
 

@@ -9,3 +9,6 @@ export type Pod = Omit<IPod, 'metadata'> & KObject & { metadata: ObjectMeta & { 
 export type Volume = IVolume;
 export type Container = IContainer;
 export type ContainerStatus = IContainerStatus;
+
+/** A sidecar: an init container with restartPolicy Always (upstream: a restartable init container). */
+export const isSidecar = (c: Container): boolean => (c as { restartPolicy?: string }).restartPolicy === 'Always';

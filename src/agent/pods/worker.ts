@@ -30,7 +30,7 @@ import { buildPodStatus } from './status.js';
 import type { Slots } from './slots.js';
 import { runProbe } from './probes.js';
 import { loadPodState, newContainerState, savePodState, type ContainerState, type Instance, type PodState } from './state.js';
-import type { Container, Pod } from './types.js';
+import { isSidecar, type Container, type Pod } from './types.js';
 
 export interface AgentContext {
   client: Client;
@@ -49,9 +49,6 @@ export interface AgentContext {
   /** Bounds the container starts in progress on this node (FIFO); unbounded when absent. */
   startSlots?: Slots;
 }
-
-/** A sidecar: an init container with restartPolicy Always (upstream: a restartable init container). */
-export const isSidecar = (c: Container): boolean => (c as { restartPolicy?: string }).restartPolicy === 'Always';
 
 const MAX_BACKOFF_MS = 300_000;
 const INITIAL_BACKOFF_MS = 10_000;
