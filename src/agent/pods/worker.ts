@@ -75,7 +75,7 @@ export class PodWorker {
   private firstSync = true;
   private finished = false;
   private onceEvents = new Set<string>();
-  /** Pinning the pod's namespaces: started with the volumes' set-up, awaited by the first container start. */
+  /** Starting the pod's pause process: begun with the volumes' set-up, awaited by the first container start. */
   private nsPinning?: Promise<PodNamespaces>;
   private sandboxReleased = false;
   /** Instance dirs of sandboxes this process started: their exit is heard through their status file (runtime/sandbox.ts). */
@@ -494,7 +494,7 @@ export class PodWorker {
   }
 
   /**
-   * A terminal pod (all containers done for good) keeps no sandbox: unpin its namespaces, as the kubelet
+   * A terminal pod (all containers done for good) keeps no sandbox: its pause process is stopped, as the kubelet
    * stops the pod sandbox. Upstream: kuberuntime_manager.go KillPod → StopPodSandbox
    */
   private async releaseSandbox(): Promise<void> {

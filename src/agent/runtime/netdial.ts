@@ -56,7 +56,7 @@ class NamespaceConnection extends Duplex {
   unref(): this { return this; }
 }
 
-/** Opens a TCP connection to host:port as seen from inside the network namespace pinned at netns. */
+/** Opens a TCP connection to host:port as seen from inside the network namespace at netns (a /proc/<pid>/ns/net path). */
 export function dialInNamespace(netns: string, port: number, host = '127.0.0.1'): Duplex {
   const child = spawn('nsenter', [`--net=${netns}`, BUSYBOX, 'nc', host, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
   return new NamespaceConnection(child, host, port);

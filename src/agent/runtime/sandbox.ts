@@ -35,8 +35,8 @@ export interface SandboxSpec {
   stdin?: boolean;
   logPath: string;
   /**
-   * The pod's pinned namespaces to join (runtime/podns.ts). Without `net` the container uses the node's
-   * network (hostNetwork); without `ipc` it gets an IPC namespace of its own.
+   * The pod's namespaces to join (runtime/podns.ts: its pause process's). Without `net` the container uses
+   * the node's network (hostNetwork); without `ipc` it gets an IPC namespace of its own.
    */
   join?: { net?: string; ipc?: string };
   /** Called once when the sandbox exits (heard through bwrap's status file; see watchStatus). */
