@@ -175,6 +175,7 @@ export function newDeploymentController(o: ControllerOptions): Controller {
     const sum = (f: (r: ReplicaSet) => number | undefined) => all.reduce((s, r) => s + (f(r) ?? 0), 0);
     const replicas = d.spec.replicas ?? 1;
     const available = sum((r) => r.status?.availableReplicas);
+    const ready = sum((r) => r.status?.readyReplicas);
     const total = sum((r) => r.status?.replicas);
     const ts = rfc3339(now());
     let conds = [...(d.status?.conditions ?? [])];
@@ -189,14 +190,16 @@ export function newDeploymentController(o: ControllerOptions): Controller {
       // Upstream: progress.go syncRolloutStatus — any of these growing (or old pods going) is progress.
       const prev = d.status ?? {};
       const oldReplicas = total - updated, prevOld = (prev.replicas ?? 0) - (prev.updatedReplicas ?? 0);
-      const progressed = !prev.conditions || updated > (prev.updatedReplicas ?? 0) || sum((r) => r.status?.readyReplicas) > (prev.readyReplicas ?? 0)
+      const progressed = !prev.conditions || updated > (prev.updatedReplicas ?? 0) || ready > (prev.readyReplicas ?? 0)
         || available > (prev.availableReplicas ?? 0) || oldReplicas < prevOld;
       const deadline = d.spec.progressDeadlineSeconds;
+      const progressing = `ReplicaSet "${name}" is progressing.`;
       if (complete) conds = setCondition(conds, { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}" has successfully progressed.` });
       else if (createdNew) conds = setCondition(conds, { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'NewReplicaSetCreated', message: `Created new replica set "${name}"` });
-      else if (!cur || progressed || cur.status === 'True' && cur.message !== `ReplicaSet "${name}" is progressing.` && cur.reason !== 'NewReplicaSetCreated') {
-        // Progress refreshes lastUpdateTime (the deadline counts from it); lastTransitionTime stays while True.
-        conds = [...conds.filter((x) => x.type !== 'Progressing'), { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: cur?.status === 'True' ? cur.lastTransitionTime : ts, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${name}" is progressing.` }];
+      else if (!cur || progressed || cur.status === 'True' && cur.message !== progressing && cur.reason !== 'NewReplicaSetCreated') {
+        // Progress (or a True condition left from before this rollout) sets ReplicaSetUpdated and refreshes
+        // lastUpdateTime, which the deadline counts from; lastTransitionTime stays while True.
+        conds = [...conds.filter((x) => x.type !== 'Progressing'), { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: cur?.status === 'True' ? cur.lastTransitionTime : ts, reason: 'ReplicaSetUpdated', message: progressing }];
       } else if (deadline !== undefined && cur && cur.reason !== 'ProgressDeadlineExceeded') {
         // No progress: past progressDeadlineSeconds since the last progress, the rollout has timed out
         // (`kubectl rollout status` then fails with "exceeded its progress deadline"); before, look again then.
@@ -207,7 +210,7 @@ export function newDeploymentController(o: ControllerOptions): Controller {
     }
     const status: NonNullable<Deployment['status']> = {
       observedGeneration: d.metadata.generation, replicas: total, updatedReplicas: newRS?.status?.replicas ?? 0,
-      readyReplicas: sum((r) => r.status?.readyReplicas), availableReplicas: available,
+      readyReplicas: ready, availableReplicas: available,
       ...(Math.max(0, replicas - available) ? { unavailableReplicas: Math.max(0, replicas - available) } : {}),
       conditions: conds, ...(d.status?.collisionCount ? { collisionCount: d.status.collisionCount } : {}),
     };
