@@ -233,11 +233,14 @@ test('init containers run first, in order; Initialized condition', async () => {
 
 test('readiness and liveness probes: NotReady until the probe passes; liveness failure restarts', async () => {
   await createPod('probed', { containers: [{
-    name: 'app', image: 'busybox', command: ['sh', '-c', 'touch /tmp/alive; sleep 3600'],
+    // /tmp/alive appears a moment after the start: as upstream, the first liveness probe runs a period later.
+    name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 0.4; touch /tmp/alive; sleep 3600'],
     readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
     livenessProbe: { exec: { command: ['cat', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 1 },
   }] });
   const p = await running('probed');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await pod('probed')).status.containerStatuses[0].restartCount, 0, 'no liveness probe before a period has passed');
   const ready = p.status.conditions.find((x: any) => x.type === 'Ready');
   assert.equal(ready.status, 'False');
   assert.equal(ready.reason, 'ContainersNotReady');

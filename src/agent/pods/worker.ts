@@ -583,10 +583,15 @@ export class PodWorker {
           if (ready !== s.ready) { s.ready = ready; this.kick(); }
         } else if (!r.ok && failures >= (probe.failureThreshold ?? 3)) { this.killForProbe(c, 'liveness', isInit); failures = 0; }
       };
+      // Upstream's probe worker ticks every period from when the pod was added, and skips ticks before
+      // initialDelaySeconds: a liveness or startup probe first runs about a period after the start (a
+      // server gets that long to bind its port). A readiness probe is also triggered at once when the kubelet
+      // sees the container running without a result, so Ready does not wait a whole period.
+      const delay = probe.initialDelaySeconds ?? 0;
       const first = setTimeout(() => {
         void tick();
         const iv = setInterval(() => void tick(), period); iv.unref?.(); timers.push(iv);
-      }, (probe.initialDelaySeconds ?? 0) * 1000);
+      }, kind === 'readiness' ? delay * 1000 : Math.max(1, Math.ceil(delay * 1000 / period)) * period);
       first.unref?.();
       timers.push(first);
     }
