@@ -423,6 +423,35 @@ test('securityContext runAsUser/runAsGroup: the container and kubectl exec run a
   assert.deepEqual([f.uid, f.gid], [1000, 3000]);
 });
 
+test('fsGroup: volumes handed to the group (setgid directories, secret 0400 → 0440); runAsNonRoot refuses root', async () => {
+  await c.client.create(R.secrets, 'default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fsg-secret' }, data: { key: Buffer.from('s3cret').toString('base64') } });
+  // The security-context walkthrough of the Kubernetes docs, with a secret only its owner (root) could read.
+  await createPod('fsg', {
+    securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 },
+    containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo x > /data/demo/f; sleep 3600'], volumeMounts: [{ name: 'sec-ctx-vol', mountPath: '/data/demo' }, { name: 'sec', mountPath: '/sec' }] }],
+    volumes: [{ name: 'sec-ctx-vol', emptyDir: {} }, { name: 'sec', secret: { secretName: 'fsg-secret', defaultMode: 0o400 } }],
+  });
+  await running('fsg');
+  const sh = async (cmd: string) => (await kubectl(['exec', 'fsg', '--', 'sh', '-c', cmd])).out;
+  assert.equal(await sh('id'), 'uid=1000 gid=3000 groups=2000,3000\n');
+  await waitFor('file written', async () => (await sh('cat /data/demo/f')) === 'x\n');
+  assert.equal(await sh('stat -c "%a %g" /data/demo /data/demo/f'), '2777 2000\n644 2000\n', 'setgid directory: new files take the fsGroup');
+  assert.equal(await sh('stat -L -c "%a %g" /sec/key; cat /sec/key'), '440 2000\ns3cret');
+
+  // runAsNonRoot: the busybox image runs as root; an explicit runAsUser 0 breaks the policy; uid 1000 runs.
+  await createPod('non-root', { securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'] }] });
+  await createPod('root-user', { securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'], securityContext: { runAsUser: 0 } }] });
+  await createPod('non-root-ok', { securityContext: { runAsNonRoot: true, runAsUser: 1000 }, containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'] }] });
+  await running('non-root-ok');
+  for (const [name, text] of [['non-root', 'container has runAsNonRoot and image will run as root'], ['root-user', "container's runAsUser breaks non-root policy"]]) {
+    const p = await waitFor(`${name} waiting`, async () => { const x = await pod(name!); return x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError' && x; });
+    const msg = `${text} (pod: "${name}_default(${p.metadata.uid})", container: app)`;
+    assert.equal(p.status.containerStatuses[0].state.waiting.message, msg);
+    await waitFor(`${name} Failed event`, async () => (await events(name!)).some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message === `Error: ${msg}`));
+    assert.match((await kubectl(['get', 'pod', name!, '--no-headers'])).out, /0\/1\s+CreateContainerConfigError/);
+  }
+});
+
 test('a command not in the image: StartError, exit code 128, runc\'s message in the status and a Failed event', async () => {
   await createPod('no-cmd', { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox', command: ['no-such-command'] }] });
   const p = await waitFor('Failed', async () => { const x = await pod('no-cmd'); return x.status?.phase === 'Failed' && x; });

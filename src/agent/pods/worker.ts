@@ -26,6 +26,8 @@ import { mountsUnderShared, unmountAll } from '../runtime/mount.js';
 import type { MountedVolume, VolumeContext } from '../volumes/types.js';
 import { prepareSubPath, cleanSubPaths, SubPathError } from '../volumes/subpath.js';
 import { containerArgv, containerEnv, expand, ConfigError } from './env.js';
+import { containerCredentials, CreateError } from './security.js';
+import type { Credentials } from '../runtime/credentials.js';
 import { buildPodStatus } from './status.js';
 import type { Slots } from './slots.js';
 import { runProbe } from './probes.js';
@@ -401,6 +403,7 @@ export class PodWorker {
     const img = (resolved.image ?? resolved.placeholder)!;
     let env: Array<[string, string]>;
     let mounts: Array<{ source: string; destination: string; readOnly: boolean }> = [];
+    let user: Credentials;
     try {
       env = await containerEnv(this.ctx.client, pod, c, img.config.Env ?? [], this.ctx.hostIP);
       const envMap = new Map(env);
@@ -420,7 +423,14 @@ export class PodWorker {
         mounts.push({ source, destination: vm.mountPath, readOnly: !!vm.readOnly || !!mv.readOnly });
         i++;
       }
+      user = containerCredentials(pod, c, img.config, img.rootfs);
     } catch (e) {
+      if (e instanceof CreateError) {
+        // Upstream: the runtime's CreateContainer failed (kuberuntime_container.go startContainer).
+        s.waiting = { reason: 'CreateContainerError', message: e.message };
+        this.event('Warning', 'Failed', `Error: ${e.message}`, c, isInit);
+        return false;
+      }
       if (!(e instanceof ConfigError) && !(e instanceof SubPathError)) throw e;
       s.waiting = { reason: 'CreateContainerConfigError', message: e.message };
       this.event('Warning', 'Failed', `Error: ${e.message}`, c, isInit);
@@ -436,10 +446,7 @@ export class PodWorker {
     const containerID = 'stowage://' + createHash('sha256').update(`${pod.metadata.uid}/${c.name}/${n}`).digest('hex');
     const dir = path.join(this.dir, 'containers', c.name, String(n));
     const hostname = pod.spec?.hostname ?? pod.metadata.name;
-    const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) } as { runAsUser?: number; runAsGroup?: number; readOnlyRootFilesystem?: boolean };
-    // Supplementary groups: fsGroup and supplementalGroups are pod-level only (upstream PodSecurityContext).
-    const psc = pod.spec?.securityContext as { fsGroup?: number; supplementalGroups?: number[] } | undefined;
-    const user = { uid: sc.runAsUser, gid: sc.runAsGroup, groups: [...(psc?.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc?.supplementalGroups ?? [])] };
+    const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) } as { readOnlyRootFilesystem?: boolean };
     let join: { net?: string; ipc?: string };
     try { join = await this.podSandboxNamespaces(); }
     catch (e) {

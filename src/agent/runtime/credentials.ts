@@ -43,9 +43,9 @@ export function credentialsBindArgs(c: Credentials): string[] {
 }
 
 /**
- * The argv prefix, inside the sandbox, that becomes the container's user and execs the rest. gid defaults
- * to 0 when only a uid is given (the image's /etc/passwd is not consulted); the supplementary groups are
- * the gid, then the others, without repeats.
+ * The argv prefix, inside the sandbox, that becomes the container's user and execs the rest (who that is,
+ * image USER and /etc/passwd included, is decided in pods/security.ts); the supplementary groups are the
+ * gid, then the others, without repeats.
  */
 export function credentialsArgv(c: Credentials): string[] {
   if (!changesUser(c)) return [];

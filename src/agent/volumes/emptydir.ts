@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { isMountPoint, mount, unmountIfMounted } from '../runtime/mount.js';
 import { parseQuantity } from '../quantity.js';
+import { setVolumeOwnership, podFsGroup } from './ownership.js';
 import { VolumeError, pluginDir, type MountedVolume, type VolumeContext, type VolumePlugin } from './types.js';
 import type { Volume } from '../pods/types.js';
 
@@ -36,7 +37,9 @@ export const emptyDirPlugin: VolumePlugin = {
   name: EMPTY_DIR,
   canSupport: (v) => !!v.emptyDir,
   async setUp(ctx, v): Promise<MountedVolume> {
-    return { path: await setUpEmptyDir(ctx, v), plugin: EMPTY_DIR, eventName: v.name };
+    const dir = await setUpEmptyDir(ctx, v);
+    await setVolumeOwnership(dir, podFsGroup(ctx.pod).fsGroup, false);
+    return { path: dir, plugin: EMPTY_DIR, eventName: v.name };
   },
   async tearDown(ctx, v) {
     const dir = pluginDir(ctx, EMPTY_DIR, v.name);

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { promises as fsp, existsSync } from 'node:fs';
 import path from 'node:path';
 import { setUpEmptyDir } from './emptydir.js';
+import { setVolumeOwnership, podFsGroup } from './ownership.js';
 import { VolumeError, pluginDir, type MountedVolume, type VolumePlugin } from './types.js';
 import { unmountIfMounted } from '../runtime/mount.js';
 
@@ -58,6 +59,7 @@ export const gitRepoPlugin: VolumePlugin = {
         if (r.err) throw new VolumeError(`failed to exec 'git ${a.join(' ')}': ${r.output}: ${r.err.message}`, true);
       }
     }
+    await setVolumeOwnership(dir, podFsGroup(ctx.pod).fsGroup, false);
     await fsp.mkdir(path.dirname(ready), { recursive: true });
     await fsp.writeFile(ready, '');
     return mounted;

@@ -12,6 +12,7 @@ import { VolumeError, pluginDir, type MountedVolume, type VolumeContext, type Vo
 import { fieldPathValue, resourceFieldValue } from '../pods/fieldpath.js';
 import { promises as fsp } from 'node:fs';
 import { unmountIfMounted } from '../runtime/mount.js';
+import { setVolumeOwnership, podFsGroup } from './ownership.js';
 
 const DEFAULT_MODE = 0o644;
 
@@ -73,6 +74,8 @@ async function writeVolume(ctx: VolumeContext, plugin: string, name: string, pay
   const dir = pluginDir(ctx, plugin, name);
   await fsp.mkdir(dir, { recursive: true });
   try { await atomicWrite(dir, payload); } catch (e) { if (e instanceof VolumeError) throw e; throw new VolumeError((e as Error).message, true); }
+  // These volumes are read-only to the pod (upstream GetAttributes ReadOnly): group read, no group write.
+  await setVolumeOwnership(dir, podFsGroup(ctx.pod).fsGroup, true);
   return dir;
 }
 

@@ -8,6 +8,7 @@ import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
 import type { KObject } from '../../api/object.js';
 import { VolumeError, type MountedVolume, type VolumePlugin } from './types.js';
 import { checkHostPathType, setUpLocal } from './hostpath.js';
+import { setVolumeOwnership, podFsGroup } from './ownership.js';
 import { existsSync, promises as fsp } from 'node:fs';
 
 type PVC = IPersistentVolumeClaim & KObject;
@@ -37,7 +38,14 @@ export const pvcPlugin: VolumePlugin = {
       return { path: host, plugin: 'kubernetes.io/host-path', readOnly, eventName: pvName };
     }
     if (pv.spec?.local) {
-      return { path: setUpLocal(ctx, pv.spec.local.path, pvName), plugin: 'kubernetes.io/local-volume', readOnly, eventName: pvName };
+      const dir = setUpLocal(ctx, pv.spec.local.path, pvName);
+      // Upstream local volumes take the fsGroup (with its change policy) unless mounted read-only.
+      const { fsGroup, policy } = podFsGroup(ctx.pod);
+      if (!readOnly) {
+        try { await setVolumeOwnership(dir, fsGroup, false, policy); }
+        catch (e) { throw new VolumeError((e as Error).message, true, 'SetUp', pvName); }
+      }
+      return { path: dir, plugin: 'kubernetes.io/local-volume', readOnly, eventName: pvName };
     }
     throw new VolumeError(`no volume plugin matched`, false, 'SetUp', pvName);
   },
