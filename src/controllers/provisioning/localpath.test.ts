@@ -99,3 +99,29 @@ test('a helperPod.yaml that does not parse keeps the last valid config; none at 
   api.seed(R.configmaps, { ...cm, data: { 'helperPod.yaml': 'kind: Pod\nspec: {}\n' } });
   assert.equal((await p.config()).helperPod.spec.containers[0]!.image, 'busybox');
 });
+
+test('storageClassConfigs: each class its own nodePathMap; an unlisted class and sharedFileSystemPath are refused', async () => {
+  const ran: Pod[] = [];
+  const runner = { run: async (p: Pod) => { ran.push(p); return p; } } as unknown as HelperPodRunner;
+  const api = new MemoryApi();
+  const config = {
+    storageClassConfigs: {
+      'local-path': { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/opt/local-path-provisioner'] }] },
+      fast: { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/mnt/nvme'] }, { node: 'k8s-w2', paths: ['/mnt/nvme-w2'] }] },
+      nfs: { sharedFileSystemPath: '/mnt/nfs' },
+      both: { sharedFileSystemPath: '/mnt/nfs', nodePathMap: [{ node: 'k8s-w2', paths: ['/x'] }] },
+    },
+  };
+  api.seed(R.configmaps, { metadata: { name: 'local-path-config', namespace: 'kube-system' }, data: { 'config.json': JSON.stringify(config) } });
+  const p = new LocalPathProvisioner(api, runner);
+  const cls = (name: string): StorageClass => ({ ...sc, metadata: { name } });
+  assert.equal((await p.provision({ pvName: 'pvc-a', claim: claim(), storageClass: cls('local-path'), selectedNode: node })).spec.hostPath?.path, '/opt/local-path-provisioner/pvc-a_default_pod-pv-claim');
+  assert.equal((await p.provision({ pvName: 'pvc-b', claim: claim(), storageClass: cls('fast'), selectedNode: node })).spec.hostPath?.path, '/mnt/nvme-w2/pvc-b_default_pod-pv-claim');
+  assert.equal(ran.length, 2);
+  await assert.rejects(p.provision({ pvName: 'x', claim: claim(), storageClass: cls('other'), selectedNode: node }), { message: 'BUG: Got request for unexpected storage class other' });
+  // Checked before the access modes, as upstream: a ReadWriteMany claim on the shared class hears why.
+  await assert.rejects(p.provision({ pvName: 'x', claim: claim({ accessModes: ['ReadWriteMany'] }), storageClass: cls('nfs'), selectedNode: node }), /^Error: sharedFileSystemPath is not supported by Stowage/);
+  await assert.rejects(p.provision({ pvName: 'x', claim: claim(), storageClass: cls('both'), selectedNode: node }), { message: 'both nodePathMap and sharedFileSystemPath are defined. Please make sure only one is in use' });
+  assert.throws(() => canonicalizeConfig({ storageClassConfigs: { fast: { nodePathMap: [{ node: 'a', paths: ['rel'] }] } } }), { message: 'config canonicalization failed: path must start with / for path rel on node a' });
+  assert.equal(ran.length, 2, 'no helper pod for a refused claim');
+});

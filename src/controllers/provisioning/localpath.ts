@@ -28,9 +28,18 @@ export const DEFAULT_HELPER_POD_YAML = [
   '  containers:', '  - name: helper-pod', '    image: busybox', '    imagePullPolicy: IfNotPresent',
 ].join('\n');
 
-export interface LocalPathConfigData { nodePathMap?: { node: string; paths: string[] }[]; cmdTimeoutSeconds?: number }
-export interface LocalPathConfig {
-  nodePathMap: Map<string, string[]>; cmdTimeoutSeconds: number;
+type NodePathMapData = { node: string; paths: string[] }[];
+export interface LocalPathConfigData {
+  nodePathMap?: NodePathMapData; cmdTimeoutSeconds?: number; sharedFileSystemPath?: string;
+  /** Per StorageClass name: its own nodePathMap (or sharedFileSystemPath), instead of the top-level one. */
+  storageClassConfigs?: Record<string, { nodePathMap?: NodePathMapData; sharedFileSystemPath?: string }>;
+}
+/** Where one class's volumes go: node → base paths, or one path every node shares. */
+export interface ClassPaths { nodePathMap: Map<string, string[]>; sharedFileSystemPath?: string }
+export interface LocalPathConfig extends ClassPaths {
+  cmdTimeoutSeconds: number;
+  /** storageClassConfigs by class name; when it has any, a class not in it is refused (upstream pickConfig). */
+  classes: Map<string, ClassPaths>;
   /** The ConfigMap's setup and teardown scripts and helperPod.yaml (the defaults above when a key is absent). */
   setup: string; teardown: string; helperPod: Pod;
 }
@@ -52,35 +61,58 @@ export function parseHelperPod(text: string): Pod {
   return p;
 }
 
-/** Upstream: canonicalizeConfig, with its error texts. */
-export function canonicalizeConfig(data: LocalPathConfigData, scripts: { setup?: string; teardown?: string; helperPod?: string } = {}): LocalPathConfig {
+function canonicalizeNodePathMap(data: NodePathMapData | undefined): Map<string, string[]> {
   const map = new Map<string, string[]>();
+  for (const n of data ?? []) {
+    if (map.has(n.node)) throw new Error(`duplicate node ${n.node}`);
+    const paths: string[] = [];
+    for (const p of n.paths ?? []) {
+      if (!p.startsWith('/')) throw new Error(`path must start with / for path ${p} on node ${n.node}`);
+      const abs = p.replace(/\/+$/, '') || '/';
+      if (abs === '/') throw new Error(`cannot use root ('/') as path on node ${n.node}`);
+      if (paths.includes(abs)) throw new Error(`duplicate path ${p} on node ${n.node}`);
+      paths.push(abs);
+    }
+    map.set(n.node, paths);
+  }
+  return map;
+}
+
+/** Upstream: canonicalizeConfig, with its error texts; storageClassConfigs follow the same rules. */
+export function canonicalizeConfig(data: LocalPathConfigData, scripts: { setup?: string; teardown?: string; helperPod?: string } = {}): LocalPathConfig {
+  let map: Map<string, string[]>;
+  const classes = new Map<string, ClassPaths>();
   try {
-    for (const n of data.nodePathMap ?? []) {
-      if (map.has(n.node)) throw new Error(`duplicate node ${n.node}`);
-      const paths: string[] = [];
-      for (const p of n.paths ?? []) {
-        if (!p.startsWith('/')) throw new Error(`path must start with / for path ${p} on node ${n.node}`);
-        const abs = p.replace(/\/+$/, '') || '/';
-        if (abs === '/') throw new Error(`cannot use root ('/') as path on node ${n.node}`);
-        if (paths.includes(abs)) throw new Error(`duplicate path ${p} on node ${n.node}`);
-        paths.push(abs);
-      }
-      map.set(n.node, paths);
+    map = canonicalizeNodePathMap(data.nodePathMap);
+    for (const [name, c] of Object.entries(data.storageClassConfigs ?? {})) {
+      classes.set(name, { nodePathMap: canonicalizeNodePathMap(c.nodePathMap), sharedFileSystemPath: c.sharedFileSystemPath || undefined });
     }
   } catch (e) {
     throw new Error(`config canonicalization failed: ${(e as Error).message}`);
   }
   return {
-    nodePathMap: map, cmdTimeoutSeconds: data.cmdTimeoutSeconds ?? 120,
+    nodePathMap: map, sharedFileSystemPath: data.sharedFileSystemPath || undefined, classes, cmdTimeoutSeconds: data.cmdTimeoutSeconds ?? 120,
     setup: scripts.setup ?? DEFAULT_SETUP, teardown: scripts.teardown ?? DEFAULT_TEARDOWN, helperPod: parseHelperPod(scripts.helperPod ?? DEFAULT_HELPER_POD_YAML),
   };
 }
 
 export const DEFAULT_CONFIG: LocalPathConfigData = { nodePathMap: [{ node: NODE_DEFAULT_NON_LISTED, paths: [DEFAULT_PATH] }] };
 
+/**
+ * Upstream pickConfig: the top-level paths, or, once storageClassConfigs has entries, the class's own. A
+ * sharedFileSystemPath is refused: Stowage resolves a volume's path under each node's own root, so no path
+ * is the same directory on every node, and a volume without node affinity would hold different data per node.
+ */
+export function pathsForClass(cfg: LocalPathConfig, className: string): ClassPaths {
+  const c = cfg.classes.size === 0 ? cfg : cfg.classes.get(className);
+  if (!c) throw new Error(`BUG: Got request for unexpected storage class ${className}`);
+  if (c.sharedFileSystemPath !== undefined && c.nodePathMap.size > 0) throw new Error('both nodePathMap and sharedFileSystemPath are defined. Please make sure only one is in use');
+  if (c.sharedFileSystemPath !== undefined) throw new Error('sharedFileSystemPath is not supported by Stowage: every node keeps its volumes under its own root, so no path is shared by all nodes; use nodePathMap');
+  return c;
+}
+
 /** Upstream: getPathOnNode — the node's entry, else DEFAULT_PATH_FOR_NON_LISTED_NODES; class parameter nodePath picks one. */
-export function pathOnNode(cfg: LocalPathConfig, node: string, requested?: string): string {
+export function pathOnNode(cfg: ClassPaths, node: string, requested?: string): string {
   let paths = cfg.nodePathMap.get(node);
   if (!paths) {
     paths = cfg.nodePathMap.get(NODE_DEFAULT_NON_LISTED);
@@ -137,6 +169,9 @@ export class LocalPathProvisioner implements Provisioner {
 
   async provision(o: ProvisionOptions): Promise<PersistentVolume> {
     const pvc = o.claim;
+    // The class's configuration first, as upstream (pickConfig, then the checks of provisionFor).
+    const cfg = await this.config();
+    const classPaths = pathsForClass(cfg, o.storageClass.metadata.name ?? '');
     if (pvc.spec.selector) throw new Error('claim.Spec.Selector is not supported');
     for (const m of pvc.spec.accessModes ?? []) {
       if (m !== 'ReadWriteOnce' && m !== 'ReadWriteOncePod') throw new Error('NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes');
@@ -144,8 +179,7 @@ export class LocalPathProvisioner implements Provisioner {
     const node = o.selectedNode;
     if (!node) throw new Error('configuration error, no node was specified');
     const nodeName = node.metadata.name!;
-    const cfg = await this.config();
-    const basePath = pathOnNode(cfg, nodeName, o.storageClass.parameters?.nodePath);
+    const basePath = pathOnNode(classPaths, nodeName, o.storageClass.parameters?.nodePath);
     const folder = folderName(o);
     const path = `${basePath}/${folder}`;
     const sizeBytes = quantityIntValue(claimRequest(pvc)).toString();
