@@ -40,6 +40,20 @@ test('kubectl patch of local-path-config: the edited setup script and path are u
     const end = Date.now() + 30_000;
     while (existsSync(onNode) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     assert.equal(existsSync(onNode), false, 'the volume directory is removed by the teardown helper pod');
+
+    // storageClassConfigs: a class of its own; a sharedFileSystemPath claim hears why it is refused.
+    const perClass = { storageClassConfigs: { 'local-path': { nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: ['/srv/lp'] }] }, shared: { sharedFileSystemPath: '/mnt/nfs' } } };
+    await ok(['-n', 'kube-system', 'patch', 'configmap', 'local-path-config', '--type', 'merge', '-p', JSON.stringify({ data: { 'config.json': JSON.stringify(perClass) } })]);
+    await ok(['apply', '-f', '-'], [
+      'apiVersion: storage.k8s.io/v1', 'kind: StorageClass', 'metadata: {name: shared}', 'provisioner: rancher.io/local-path', 'volumeBindingMode: Immediate', '---',
+      'apiVersion: v1', 'kind: PersistentVolumeClaim', 'metadata: {name: shared-data}',
+      'spec: {storageClassName: shared, accessModes: [ReadWriteMany], resources: {requests: {storage: 1Gi}}}',
+    ].join('\n'));
+    const endEv = Date.now() + 20_000;
+    let described = '';
+    while (!/ProvisioningFailed/.test(described) && Date.now() < endEv) { described = await ok(['describe', 'pvc', 'shared-data']); await new Promise((r) => setTimeout(r, 200)); }
+    assert.match(described, /Warning\s+ProvisioningFailed\s+.*failed to provision volume with StorageClass "shared": sharedFileSystemPath is not supported by Stowage/);
+    assert.match(await ok(['get', 'pvc', 'shared-data', '--no-headers']), /^shared-data\s+Pending/);
   } finally {
     await cleanup();
     rmSync(k.dir, { recursive: true, force: true });
