@@ -15,6 +15,8 @@ export interface Codec {
   recordUpdate(a: { old?: KObject; updated: KObject; manager: string; gvk: GVK; now: Date; subresource?: string }): void;
   openapiV3Index(): { paths: Record<string, { serverRelativeURL: string }> };
   openapiV3Doc(gvPath: string): { body: Buffer; hash: string } | undefined;
+  /** The Swagger 2.0 document as JSON and gnostic protobuf (kubectl 1.27/1.28 need it). */
+  openapiV2(version: string): { json: Buffer; proto: Buffer; etag: string } | undefined;
   /** Which functions fell back to the built-in JSON versions. */
   missing: string[];
 }
@@ -58,6 +60,7 @@ const fallback: Omit<Codec, 'missing'> = {
   recordUpdate: () => {},
   openapiV3Index: () => ({ paths: {} }),
   openapiV3Doc: () => undefined,
+  openapiV2: () => undefined,
 };
 
 const modules: Record<string, string[]> = {
@@ -65,6 +68,7 @@ const modules: Record<string, string[]> = {
   './codec/patch.js': ['applyPatch'],
   './codec/ssa.js': ['serverSideApply', 'recordUpdate'],
   './codec/openapi.js': ['openapiV3Index', 'openapiV3Doc'],
+  './codec/openapi-v2.js': ['openapiV2'],
 };
 
 let loaded: Promise<Codec> | undefined;

@@ -29,6 +29,9 @@ export function openapiV3Index(): { paths: Record<string, { serverRelativeURL: s
   return { paths };
 }
 
+/** Every group-version's document body (the v2 document is made from their schemas). */
+export function allOpenapiV3Docs(): Buffer[] { return [...load().values()].map((d) => d.body); }
+
 // gvPath is 'api/v1' or 'apis/<group>/<version>'; hash is the hex SHA-512 of body (used in ?hash= and ETag).
 export function openapiV3Doc(gvPath: string): { body: Buffer; hash: string } | undefined {
   return load().get(gvPath.replace(/^\/+|\/+$/g, ''));

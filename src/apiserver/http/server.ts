@@ -42,6 +42,9 @@ interface ServerDeps {
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 const PROXY_SUBS = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
+// kubectl asks with '@'; upstream answers with '.' instead, which Go's mime parser accepts.
+const OPENAPI_V2_PROTO_ACCEPT = /application\/com\.github\.proto-openapi\.spec\.v2[@.]v1\.0\+protobuf/;
+const OPENAPI_V2_PROTO = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 const PATCH_TYPES: Record<string, PatchKind> = {
   'application/strategic-merge-patch+json': 'strategic',
   'application/merge-patch+json': 'merge',
@@ -91,7 +94,7 @@ export async function startHttpServer(api: Api, codec: Codec, table: ResourceTab
       case '/openapi/v3': case '/openapi/v3/':
         return sendJson(res, 200, codec.openapiV3Index());
       case '/openapi/v2':
-        return sendText(res, 404, '404 page not found');
+        return openapiV2Doc(req, res);
     }
     if (path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) return sendText(res, 200, 'ok');
     if (path.startsWith('/openapi/v3/')) return openapiDoc(res, path.slice('/openapi/v3/'.length), query);
@@ -107,6 +110,16 @@ export async function startHttpServer(api: Api, codec: Codec, table: ResourceTab
     if (info.type === 'unknownResource') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     if (info.type !== 'resource') return sendText(res, 404, '404 page not found');
     return handleResource(req, res, info.req, query, user as UserInfo, method);
+  }
+
+  /** Upstream serves JSON, or gnostic protobuf when the Accept header names it (kubectl 1.27/1.28 do). */
+  function openapiV2Doc(req: IncomingMessage, res: ServerResponse): void {
+    const doc = codec.openapiV2(VERSION_INFO.gitVersion);
+    if (!doc) return sendText(res, 404, '404 page not found');
+    const proto = OPENAPI_V2_PROTO_ACCEPT.test(req.headers.accept ?? '');
+    const body = proto ? doc.proto : doc.json;
+    res.writeHead(200, { 'Content-Type': proto ? OPENAPI_V2_PROTO : 'application/json', 'Content-Length': body.length, ETag: `"${doc.etag}"`, Vary: 'Accept' });
+    res.end(body);
   }
 
   function openapiDoc(res: ServerResponse, gvPath: string, query: URLSearchParams): void {
