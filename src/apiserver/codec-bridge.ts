@@ -16,7 +16,7 @@ export interface Codec {
   openapiV3Index(): { paths: Record<string, { serverRelativeURL: string }> };
   openapiV3Doc(gvPath: string): { body: Buffer; hash: string } | undefined;
   /** The Swagger 2.0 document as JSON and gnostic protobuf (kubectl 1.27/1.28 need it). */
-  openapiV2(version: string): { json: Buffer; proto: Buffer; etag: string } | undefined;
+  openapiV2(version: string): Promise<{ json: Buffer; proto: Buffer; etag: string } | undefined>;
   /** Which functions fell back to the built-in JSON versions. */
   missing: string[];
 }
@@ -60,7 +60,7 @@ const fallback: Omit<Codec, 'missing'> = {
   recordUpdate: () => {},
   openapiV3Index: () => ({ paths: {} }),
   openapiV3Doc: () => undefined,
-  openapiV2: () => undefined,
+  openapiV2: async () => undefined,
 };
 
 const modules: Record<string, string[]> = {

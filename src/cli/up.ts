@@ -51,10 +51,13 @@ export async function up(o: UpOptions): Promise<void> {
   const t0 = performance.now();
   await mkdir(o.dataDir, { recursive: true });
   const logger = fileLogger(join(o.dataDir, 'stowage.log'));
-  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: '127.0.0.1', datastore: o.datastore, logger, say });
-
+  // The built-in images (made on a data directory's first start: mostly file-system round trips) are built
+  // while the control plane starts; the nodes need them, the control plane does not.
   const imageDir = join(o.dataDir, 'images');
-  await ensureBuiltinImages(imageDir);
+  const builtins = ensureBuiltinImages(imageDir);
+  builtins.catch(() => {}); // awaited below; not an unhandled rejection while the control plane starts
+  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: '127.0.0.1', datastore: o.datastore, logger, say });
+  await builtins;
   // The `fio` image (the host's fio and its libraries) for `stowage bench fio`; built beside node start-up.
   const fioImage = buildFioImage(imageDir).catch((err: unknown) => say(`fio image not built: ${err instanceof Error ? err.message : String(err)}`));
   const nodes = [

@@ -2,7 +2,8 @@
 // host's /usr/bin/fio, every shared library `ldd` lists at the path it lists it under, and busybox for
 // the shell and tail the benchmark pod idles with. Same store layout as the other built-in images:
 // <imageDir>/<slug>/{rootfs/, config.json}.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { slugOf, writeImageConfig } from './store.js';
@@ -44,10 +45,13 @@ export async function buildFioImage(imageDir: string): Promise<void> {
   await fsp.rm(tmp, { recursive: true, force: true });
   for (const d of ['bin', 'usr/bin', 'etc', 'tmp', 'proc', 'dev', 'sys', 'root', 'dataset', 'etc/fio-config']) await fsp.mkdir(path.join(rootfs, d), { recursive: true });
   await fsp.chmod(path.join(rootfs, 'tmp'), 0o1777);
-  await linkOrCopy(FIO, path.join(rootfs, 'usr/bin/fio'));
-  for (const lib of parseLdd(execFileSync('ldd', [FIO], { encoding: 'utf8' }))) await linkOrCopy(lib, path.join(rootfs, lib));
-  await linkOrCopy(BUSYBOX, path.join(rootfs, 'bin/busybox'));
-  for (const a of APPLETS) await fsp.symlink('/bin/busybox', path.join(rootfs, 'bin', a));
+  // ldd asynchronously: `up` builds this image while its nodes start, on the same thread.
+  const libs = parseLdd((await promisify(execFile)('ldd', [FIO], { encoding: 'utf8' })).stdout);
+  await Promise.all([
+    linkOrCopy(FIO, path.join(rootfs, 'usr/bin/fio')), linkOrCopy(BUSYBOX, path.join(rootfs, 'bin/busybox')),
+    ...libs.map((lib) => linkOrCopy(lib, path.join(rootfs, lib))),
+    ...APPLETS.map((a) => fsp.symlink('/bin/busybox', path.join(rootfs, 'bin', a))),
+  ]);
   await fsp.writeFile(path.join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
   await fsp.writeFile(path.join(rootfs, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
   await writeImageConfig(tmp, 'fio', { Cmd: ['fio', '--help'], Env: [PATH_ENV], WorkingDir: '/dataset' });

@@ -3,7 +3,8 @@
 // from the host's busybox-static; anything else arrives through `stowage image load` (see load.ts).
 import { createHash } from 'node:crypto';
 import { promises as fsp, existsSync, readFileSync, statSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 
 export interface ImageConfig {
@@ -82,7 +83,7 @@ export class ImageStore {
 
 /** Writes config.json for an unpacked rootfs (size = apparent bytes on disk, id = sha256 of the config). */
 export async function writeImageConfig(dir: string, ref: string, cfg: Omit<ImageConfig, 'ref' | 'size' | 'id'>): Promise<ImageConfig> {
-  const size = duBytes(path.join(dir, 'rootfs'));
+  const size = await duBytes(path.join(dir, 'rootfs'));
   const body = { ref: normalizeRef(ref), ...cfg, size };
   const id = 'sha256:' + createHash('sha256').update(JSON.stringify(body)).digest('hex');
   const full: ImageConfig = { ...body, id };
@@ -90,8 +91,18 @@ export async function writeImageConfig(dir: string, ref: string, cfg: Omit<Image
   return full;
 }
 
-function duBytes(p: string): number {
-  try { return Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]) || 0; } catch { return 0; }
+// Asynchronous, as everything `up` does while it starts: a synchronous child blocks the whole control plane.
+const execFileAsync = promisify(execFile);
+
+async function duBytes(p: string): Promise<number> {
+  try { return Number((await execFileAsync('du', ['-sb', p], { encoding: 'utf8' })).stdout.split('\t')[0]) || 0; } catch { return 0; }
+}
+
+let appletList: Promise<string[]> | undefined;
+/** busybox's applets as `busybox --install -s` would link them (bin/sh, usr/bin/awk, …), asked once per process. */
+function applets(): Promise<string[]> {
+  appletList ??= execFileAsync(BUSYBOX, ['--list-full'], { encoding: 'utf8' }).then((r) => r.stdout.split('\n').filter(Boolean));
+  return appletList;
 }
 
 async function makeBusyboxRootfs(rootfs: string): Promise<void> {
@@ -101,14 +112,11 @@ async function makeBusyboxRootfs(rootfs: string): Promise<void> {
   await fsp.chmod(path.join(rootfs, 'tmp'), 0o1777);
   await fsp.copyFile(BUSYBOX, path.join(rootfs, 'bin/busybox'));
   await fsp.chmod(path.join(rootfs, 'bin/busybox'), 0o755);
-  // Applet links as busybox --install -s makes them: /bin/sh -> /bin/busybox etc.
-  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const a of applets) {
-    const link = path.join(rootfs, a);
-    if (a === 'bin/busybox') continue;
-    await fsp.mkdir(path.dirname(link), { recursive: true });
-    await fsp.symlink('/bin/busybox', link).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
-  }
+  // Applet links as busybox --install -s makes them: /bin/sh -> /bin/busybox etc. Their directories exist
+  // (made above), so the ~400 links are made all at once rather than one round trip after another.
+  const links = (await applets()).filter((a) => a !== 'bin/busybox').map((a) => path.join(rootfs, a));
+  for (const d of new Set(links.map((l) => path.dirname(l)))) await fsp.mkdir(d, { recursive: true });
+  await Promise.all(links.map((link) => fsp.symlink('/bin/busybox', link).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; })));
   await addCompatTools(rootfs);
   await fsp.writeFile(path.join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\n');
   await fsp.writeFile(path.join(rootfs, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\nwww-data:x:33:\n');
@@ -149,9 +157,9 @@ export async function ensureBuiltinImages(imageDir: string): Promise<void> {
     alpine: { Cmd: ['/bin/sh'], Env: [PATH_ENV] },
     nginx: { Entrypoint: null, Cmd: ['httpd', '-f', '-p', '80', '-h', '/usr/share/nginx/html'], Env: [PATH_ENV] },
   };
-  for (const name of BUILTINS) {
+  await Promise.all(BUILTINS.map(async (name) => {
     const dir = path.join(imageDir, slugOf(name));
-    if (existsSync(path.join(dir, 'config.json'))) { await addCompatTools(path.join(dir, 'rootfs')); continue; }
+    if (existsSync(path.join(dir, 'config.json'))) { await addCompatTools(path.join(dir, 'rootfs')); return; }
     const tmp = `${dir}.tmp-${process.pid}`;
     await fsp.rm(tmp, { recursive: true, force: true });
     await makeBusyboxRootfs(path.join(tmp, 'rootfs'));
@@ -164,7 +172,7 @@ export async function ensureBuiltinImages(imageDir: string): Promise<void> {
     await writeImageConfig(tmp, name, specs[name]);
     await fsp.rm(dir, { recursive: true, force: true });
     await fsp.rename(tmp, dir);
-  }
+  }));
 }
 
 export function isDir(p: string): boolean { try { return statSync(p).isDirectory(); } catch { return false; } }

@@ -16,9 +16,9 @@ test('v3 forms become v2 forms: #/definitions refs, allOf-wrapped refs, int-or-s
     { format: 'int-or-string', type: 'string', 'x-kubernetes-int-or-string': true });
 });
 
-test('the protobuf document decodes to definitions a v2 parser accepts, with GVK and patch extensions', () => {
+test('the protobuf document decodes to definitions a v2 parser accepts, with GVK and patch extensions', async () => {
   ensureGenerated();
-  const doc = decodeOpenapiV2(openapiV2('v1.32.4').proto) as Json;
+  const doc = await decodeOpenapiV2((await openapiV2('v1.32.4')).proto) as Json;
   assert.equal(doc.swagger, '2.0');
   assert.deepEqual(doc.info, { title: 'Kubernetes', version: 'v1.32.4' });
   const defs = new Map<string, Json>((doc.definitions.additionalProperties as Json[]).map((d) => [d.name, d.value]));
@@ -40,5 +40,5 @@ test('the protobuf document decodes to definitions a v2 parser accepts, with GVK
   assert.deepEqual(JSON.parse(gvk.value.yaml), [{ group: '', kind: 'PersistentVolume', version: 'v1' }]);
   const containers = defs.get('io.k8s.api.core.v1.PodSpec')!.properties.additionalProperties.find((p: Json) => p.name === 'containers').value;
   assert.deepEqual(Object.fromEntries(containers.vendorExtension.map((e: Json) => [e.name, JSON.parse(e.value.yaml)])), { 'x-kubernetes-list-map-keys': ['name'], 'x-kubernetes-list-type': 'map', 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge' });
-  assert.equal(JSON.parse(openapiV2('v1.32.4').json.toString()).definitions['io.k8s.api.core.v1.PersistentVolume'].properties.spec.$ref, '#/definitions/io.k8s.api.core.v1.PersistentVolumeSpec');
+  assert.equal(JSON.parse((await openapiV2('v1.32.4')).json.toString()).definitions['io.k8s.api.core.v1.PersistentVolume'].properties.spec.$ref, '#/definitions/io.k8s.api.core.v1.PersistentVolumeSpec');
 });

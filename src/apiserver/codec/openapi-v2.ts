@@ -12,7 +12,7 @@
 // Upstream: k8s.io/kube-openapi/pkg/handler (/openapi/v2), pkg/util/proto (NewOpenAPIData),
 // github.com/google/gnostic-models/openapiv2/OpenAPIv2.proto
 import { createHash } from 'node:crypto';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { allOpenapiV3Docs } from './openapi.js';
 
 type Json = Record<string, unknown>;
@@ -40,7 +40,12 @@ const GNOSTIC: protobuf.INamespace = {
     } } } },
   },
 };
-const DocumentType = protobuf.Root.fromJSON(GNOSTIC).lookupType('openapi.v2.Document');
+// protobufjs is loaded on the first request for the document (kubectl 1.27/1.28 only), not at start-up.
+let documentType: protobuf.Type | undefined;
+async function documentTypeOf(): Promise<protobuf.Type> {
+  documentType ??= (await import('protobufjs')).default.Root.fromJSON(GNOSTIC).lookupType('openapi.v2.Document');
+  return documentType;
+}
 
 const refV2 = (ref: string) => ref.replace('#/components/schemas/', '#/definitions/');
 
@@ -84,8 +89,9 @@ function encodeSchema(s: Json): Json {
 let built: { json: Buffer; proto: Buffer; etag: string } | undefined;
 
 /** The v2 document as JSON and as gnostic protobuf, built once from every group-version's v3 schemas. */
-export function openapiV2(version: string): { json: Buffer; proto: Buffer; etag: string } {
+export async function openapiV2(version: string): Promise<{ json: Buffer; proto: Buffer; etag: string }> {
   if (built) return built;
+  const DocumentType = await documentTypeOf();
   const definitions: Record<string, Json> = {};
   for (const doc of allOpenapiV3Docs()) {
     const schemas = ((JSON.parse(doc.toString('utf8')) as Json).components as Json | undefined)?.schemas as Record<string, Json> | undefined;
@@ -104,6 +110,7 @@ export function openapiV2(version: string): { json: Buffer; proto: Buffer; etag:
 }
 
 /** For tests: the protobuf document decoded back to plain objects. */
-export function decodeOpenapiV2(body: Buffer): Json {
+export async function decodeOpenapiV2(body: Buffer): Promise<Json> {
+  const DocumentType = await documentTypeOf();
   return DocumentType.toObject(DocumentType.decode(body), { defaults: false }) as Json;
 }

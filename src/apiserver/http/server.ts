@@ -113,8 +113,8 @@ export async function startHttpServer(api: Api, codec: Codec, table: ResourceTab
   }
 
   /** Upstream serves JSON, or gnostic protobuf when the Accept header names it (kubectl 1.27/1.28 do). */
-  function openapiV2Doc(req: IncomingMessage, res: ServerResponse): void {
-    const doc = codec.openapiV2(VERSION_INFO.gitVersion);
+  async function openapiV2Doc(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const doc = await codec.openapiV2(VERSION_INFO.gitVersion);
     if (!doc) return sendText(res, 404, '404 page not found');
     const proto = OPENAPI_V2_PROTO_ACCEPT.test(req.headers.accept ?? '');
     const body = proto ? doc.proto : doc.json;
