@@ -17,6 +17,10 @@ function tree(): { dir: string; outside: string } {
   const outside = path.join(base, 'outside');
   writeFileSync(outside, 'host', { mode: 0o600 });
   symlinkSync(outside, path.join(dir, 'link'));
+  // A directory outside the volume, and a symlink to it inside: the walk must not go there.
+  mkdirSync(path.join(base, 'hostdir'), { mode: 0o700 });
+  writeFileSync(path.join(base, 'hostdir/secret'), 's', { mode: 0o600 });
+  symlinkSync(path.join(base, 'hostdir'), path.join(dir, 'dirlink'));
   return { dir, outside };
 }
 
@@ -28,6 +32,8 @@ test('fsGroup walk: group, group rw (ro for read-only volumes), setgid directori
   assert.deepEqual(modeGid(path.join(dir, 'sub/f')), ['660', 2000]);
   assert.equal(lstatSync(path.join(dir, 'link')).gid, 2000, 'the link itself is handed over');
   assert.deepEqual(modeGid(outside), ['600', 0], 'what the link points to is untouched');
+  assert.deepEqual(modeGid(path.join(dir, '../hostdir')), ['700', 0], 'a linked directory is not entered');
+  assert.deepEqual(modeGid(path.join(dir, '../hostdir/secret')), ['600', 0]);
 
   const ro = tree();
   await setVolumeOwnership(ro.dir, 3000, true);
