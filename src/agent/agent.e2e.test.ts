@@ -452,6 +452,30 @@ test('fsGroup: volumes handed to the group (setgid directories, secret 0400 → 
   }
 });
 
+test('kubectl debug: an ephemeral container runs once beside the app, with its status, logs, events and -i attached', async () => {
+  await createPod('debugged', { containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo data > /work/f; sleep 3600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }], volumes: [{ name: 'work', emptyDir: {} }] });
+  await running('debugged');
+  const d = await kubectl(['debug', 'debugged', '--image=busybox', '--container=dbg', '--', 'sh', '-c', 'echo from-debug; hostname']);
+  assert.equal(d.code, 0, d.out);
+  const p = await waitFor('dbg terminated', async () => { const x = await pod('debugged'); return x.status?.ephemeralContainerStatuses?.[0]?.state?.terminated && x; });
+  const st = p.status.ephemeralContainerStatuses[0];
+  assert.deepEqual([st.name, st.ready, st.restartCount, st.state.terminated.reason, st.state.terminated.exitCode, 'started' in st], ['dbg', false, 0, 'Completed', 0, false]);
+  assert.match(st.state.terminated.finishedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal((await kubectl(['logs', 'debugged', '-c', 'dbg'])).out, 'from-debug\ndebugged\n');
+  await waitFor('Started event on the ephemeral container', async () => (await c.client.list<KObject & { reason?: string; involvedObject?: any }>(R.events, 'default')).items
+    .some((e) => e.reason === 'Started' && e.involvedObject?.name === 'debugged' && e.involvedObject?.fieldPath === 'spec.ephemeralContainers{dbg}'));
+  // Not restarted: still terminated a moment later; the app keeps running.
+  await new Promise((r) => setTimeout(r, 700));
+  const again = await pod('debugged');
+  assert.ok(again.status.ephemeralContainerStatuses[0].state.terminated);
+  assert.equal(again.status.containerStatuses[0].restartCount, 0);
+  // -i: kubectl waits for the container, attaches, and the session's stdin reaches it.
+  const i = await kubectl(['debug', '-i', 'debugged', '--image=busybox', '--container=dbg2', '--', 'sh'], { input: 'echo interactive-$((6*7))\nexit 0\n' });
+  assert.match(i.out, /interactive-42/);
+  const names = ((await pod('debugged')).spec as any).ephemeralContainers.map((x: any) => x.name);
+  assert.deepEqual(names, ['dbg', 'dbg2']);
+});
+
 test('a command not in the image: StartError, exit code 128, runc\'s message in the status and a Failed event', async () => {
   await createPod('no-cmd', { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox', command: ['no-such-command'] }] });
   const p = await waitFor('Failed', async () => { const x = await pod('no-cmd'); return x.status?.phase === 'Failed' && x; });

@@ -70,7 +70,7 @@ export class Api {
 
   async update(r: ResourceInfo, ns: string | undefined, name: string, obj: KObject, ctx: RequestContext, sub?: string): Promise<WriteResult> {
     this.verb(r, 'update');
-    if (!sub || sub === 'status') {
+    if (!sub || sub === 'status' || r.def.subresourceUpdates?.[sub]) {
       if (sub) this.sub(r, sub, 'update');
       return this.store.update(r, ns, name, obj, ctx, sub);
     }
@@ -96,7 +96,7 @@ export class Api {
   async patch(r: ResourceInfo, ns: string | undefined, name: string, type: PatchKind, body: Buffer, ctx: RequestContext, opts: { sub?: string; force?: boolean; contentType?: string } = {}): Promise<WriteResult> {
     this.verb(r, 'patch');
     const sub = opts.sub;
-    if (!sub || sub === 'status') {
+    if (!sub || sub === 'status' || r.def.subresourceUpdates?.[sub]) {
       if (sub) this.sub(r, sub, 'patch');
       return this.store.patch(r, ns, name, type, body, ctx, { subresource: sub, force: opts.force, contentType: opts.contentType });
     }

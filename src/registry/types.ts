@@ -66,6 +66,11 @@ export interface KindDef<T extends KObject = KObject> {
   validate?(obj: T, ctx: StrategyContext): FieldError[];
   validateUpdate?(obj: T, old: T, ctx: StrategyContext): FieldError[];
   validateStatusUpdate?(obj: T, old: T, ctx: StrategyContext): FieldError[];
+  /**
+   * Update strategies of subresources other than status that write the object itself (pods/ephemeralcontainers):
+   * prepare returns what is stored (from old, with the part the subresource may change), validate checks it.
+   */
+  subresourceUpdates?: Record<string, { prepare(obj: T, old: T): T; validate(obj: T, old: T): FieldError[] }>;
   /** Non-fatal warnings returned in Warning headers (e.g. gitRepo deprecation). */
   warnings?(obj: T): string[];
   printer?: Printer<T>;

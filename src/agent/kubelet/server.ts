@@ -41,7 +41,7 @@ function lookup(o: KubeletServerOptions, ns: string, name: string, container?: s
   const w = o.findPod(decodeURIComponent(ns), decodeURIComponent(name));
   if (!w) throw new HttpError(404, `pods "${decodeURIComponent(name)}" not found`, 'NotFound');
   const c = container ? decodeURIComponent(container) : w.pod.spec?.containers[0]?.name ?? '';
-  const known = [...(w.pod.spec?.containers ?? []), ...(w.pod.spec?.initContainers ?? [])].some((x) => x.name === c);
+  const known = [...(w.pod.spec?.containers ?? []), ...(w.pod.spec?.initContainers ?? []), ...(w.pod.spec?.ephemeralContainers ?? [])].some((x) => x.name === c);
   if (!known) throw new HttpError(400, `container ${c} is not valid for pod ${w.pod.metadata.name}`);
   return { w, container: c };
 }

@@ -44,6 +44,8 @@ export interface PodState {
   volumesReady?: boolean;
   init: Record<string, ContainerState>;
   containers: Record<string, ContainerState>;
+  /** Ephemeral containers (`kubectl debug`): each runs once, never restarted. Absent in older state files. */
+  ephemeral?: Record<string, ContainerState>;
   terminal?: 'Succeeded' | 'Failed';
   terminalReason?: string; terminalMessage?: string;
 }

@@ -116,6 +116,15 @@ export function buildPodStatus(pod: Pod, ps: PodState, o: { hostIP: string; now:
     return st;
   });
   status.containerStatuses = spec.containers.map((c) => containerStatus(c, ps.containers[c.name], podRunning));
+  // Ephemeral containers are never ready and carry no started flag (upstream: no probe worker reports them).
+  if (spec.ephemeralContainers?.length) {
+    status.ephemeralContainerStatuses = spec.ephemeralContainers.map((c) => {
+      const st = containerStatus(c, ps.ephemeral?.[c.name], podRunning);
+      st.ready = false;
+      delete st.started;
+      return st;
+    });
+  }
   return status;
 }
 

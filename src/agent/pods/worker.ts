@@ -135,7 +135,7 @@ export class PodWorker {
     const skipWatched = poll && Date.now() - this.lastFullExitCheck < FULL_EXIT_CHECK_MS;
     if (poll && !skipWatched) this.lastFullExitCheck = Date.now();
     let changed = false;
-    for (const m of [this.state.init, this.state.containers]) {
+    for (const m of this.stateMaps()) {
       for (const [name, s] of Object.entries(m)) {
         if (skipWatched && s.running && this.exitWatched.has(s.running.dir)) continue;
         if (s.running && !s.running.placeholder && !this.ctx.simulated && !isRunning(s.running.sandbox)) { void this.recordExit(name, s); changed = true; }
@@ -153,8 +153,8 @@ export class PodWorker {
       // 128, reason StartError, and a Failed event "Error: <why>".
       const message = ex.startError;
       s.lastTerm = { exitCode: 128, reason: 'StartError', message, startedAt: inst.startedAt, finishedAt: ex.finishedAt, containerID: inst.containerID };
-      const c = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])].find((x) => x.name === name);
-      if (!this.finished && !this.stopping) this.event('Warning', 'Failed', `Error: ${message}`, c, !!this.pod.spec?.initContainers?.some((x) => x.name === name));
+      const c = this.specOf(name);
+      if (!this.finished && !this.stopping) this.event('Warning', 'Failed', `Error: ${message}`, c);
     } else s.lastTerm = { exitCode: ex.exitCode, reason: ex.exitCode === 0 ? 'Completed' : 'Error', startedAt: inst.startedAt, finishedAt: ex.finishedAt, containerID: inst.containerID };
     s.ready = false; s.started = false;
     this.stopProbes(name);
@@ -163,7 +163,7 @@ export class PodWorker {
   }
 
   execTarget(containerName: string): ExecTarget | undefined {
-    const s = this.state.containers[containerName] ?? this.state.init[containerName];
+    const s = this.containerState(containerName);
     if (!s?.running || this.ctx.simulated) return undefined;
     const nsPid = namespacePid(s.running.dir);
     if (!nsPid) return undefined;
@@ -182,11 +182,21 @@ export class PodWorker {
     return netns ? dialInNamespace(netns, port) : net.connect(port, '127.0.0.1');
   }
 
-  containerState(name: string): ContainerState | undefined { return this.state.containers[name] ?? this.state.init[name]; }
+  containerState(name: string): ContainerState | undefined { return this.state.containers[name] ?? this.state.init[name] ?? this.state.ephemeral?.[name]; }
+
+  /** The state of every kind of container: init (sidecars too), main, ephemeral. */
+  private stateMaps(): Array<Record<string, ContainerState>> { return [this.state.init, this.state.containers, this.state.ephemeral ?? {}]; }
+
+  /** A container of the pod's spec by name (names are unique across init, main and ephemeral containers). */
+  private specOf(name: string): Container | undefined {
+    const s = this.pod.spec;
+    return [...(s?.initContainers ?? []), ...(s?.containers ?? []), ...((s?.ephemeralContainers ?? []) as Container[])].find((x) => x.name === name);
+  }
   isSimulated(): boolean { return !!this.ctx.simulated; }
 
   private event(type: EventType, reason: string, message: string, container?: Container, isInit = false): void {
-    const fieldPath = container ? `spec.${isInit ? 'initContainers' : 'containers'}{${container.name}}` : undefined;
+    const list = isInit ? 'initContainers' : this.pod.spec?.ephemeralContainers?.some((x) => x.name === container?.name) ? 'ephemeralContainers' : 'containers';
+    const fieldPath = container ? `spec.${list}{${container.name}}` : undefined;
     void this.ctx.recorder.event(objectReference(this.pod, 'Pod', R.pods, fieldPath), type, reason, message);
   }
 
@@ -271,10 +281,18 @@ export class PodWorker {
         }
         nextWake = Math.min(nextWake, await this.startOrBackOff(c, s, false));
       }
+      // Ephemeral containers (`kubectl debug`) start once the pod runs, once each: never restarted.
+      // Upstream: kuberuntime_manager.go SyncPod, "Step 6: start ephemeral containers".
+      for (const c of (spec.ephemeralContainers ?? []) as Container[]) {
+        const s = ((this.state.ephemeral ??= {})[c.name] ??= newContainerState());
+        if (s.running || (s.lastTerm && !s.waiting)) continue;
+        nextWake = Math.min(nextWake, await this.startOrBackOff(c, s, false));
+      }
       // All containers finished for good: the pod is terminal.
       const all = spec.containers.map((c) => this.state.containers[c.name]!);
       if (all.every((s) => !s.running && s.lastTerm && !willRestart(s))) {
-        // The main containers are done for good: the sidecars are stopped, last started first.
+        // The main containers are done for good: ephemeral containers and sidecars are stopped.
+        await this.stopEphemeral();
         await this.stopSidecars();
         this.state.terminal = all.every((s) => s.lastTerm!.exitCode === 0) ? 'Succeeded' : 'Failed';
       }
@@ -564,6 +582,16 @@ export class PodWorker {
     }
   }
 
+  /** Stops running ephemeral containers (a pod done for good keeps none), recording their exits. */
+  private async stopEphemeral(graceSec = this.pod.spec?.terminationGracePeriodSeconds ?? 30): Promise<void> {
+    await Promise.all(Object.entries(this.state.ephemeral ?? {}).map(async ([name, s]) => {
+      if (!s.running?.dir) return;
+      this.event('Normal', 'Killing', `Stopping container ${name}`, this.specOf(name));
+      await stopSandbox(s.running.dir, s.running.sandbox, graceSec * 1000).catch(() => {});
+      if (s.running) await this.recordExit(name, s);
+    }));
+  }
+
   private startProbes(c: Container, isInit: boolean): void {
     this.stopProbes(c.name);
     if (isInit && !isSidecar(c)) return; // probes of an ordinary init container are not run (upstream validation refuses them)
@@ -664,13 +692,14 @@ export class PodWorker {
     const stop = (isInit: boolean, name: string, s: ContainerState): Promise<void> => {
       this.stopProbes(name);
       if (!s.running || s.running.placeholder && !s.running.dir) { s.running = undefined; return Promise.resolve(); }
-      const c = (isInit ? this.pod.spec?.initContainers : this.pod.spec?.containers)?.find((x) => x.name === name);
+      const c = this.specOf(name);
       if (c && deleteObject) this.event('Normal', 'Killing', `Stopping container ${name}`, c, isInit);
       const inst = s.running;
       return stopSandbox(inst.dir, inst.sandbox, grace * 1000).then(() => removeSandbox(inst.dir)).catch(() => {});
     };
     await Promise.all([
       ...Object.entries(this.state.containers).map(([name, s]) => stop(false, name, s)),
+      ...Object.entries(this.state.ephemeral ?? {}).map(([name, s]) => stop(false, name, s)),
       ...Object.entries(this.state.init).filter(([name]) => !sidecars.includes(name)).map(([name, s]) => stop(true, name, s)),
     ]);
     for (const name of sidecars) { const s = this.state.init[name]; if (s) await stop(true, name, s); }
@@ -696,7 +725,7 @@ export class PodWorker {
     // No pause process either (the next agent makes the pod's namespaces anew, as after a reboot); stopped
     // first, as running containers hold the namespaces themselves.
     const stops: Promise<void>[] = [this.releaseSandbox()];
-    for (const m of [this.state.init, this.state.containers]) for (const s of Object.values(m)) {
+    for (const m of this.stateMaps()) for (const s of Object.values(m)) {
       if (s.running?.dir && !this.ctx.simulated) { const inst = s.running; stops.push(stopSandbox(inst.dir, inst.sandbox, graceSec * 1000).catch(() => {})); }
     }
     await Promise.all(stops);

@@ -270,8 +270,9 @@ export function isRunning(st: SandboxState): boolean { return isSameProcessAlive
  */
 export function sandboxExit(dir: string, logPath?: string): SandboxExit {
   const s = readStatus(dir);
-  let finishedAt = new Date().toISOString();
-  try { finishedAt = statSync(statusPath(dir)).mtime.toISOString(); } catch { /* keep now */ }
+  // metav1.Time: RFC 3339 in whole seconds, as the API server serializes it.
+  let finishedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  try { finishedAt = statSync(statusPath(dir)).mtime.toISOString().replace(/\.\d+Z$/, 'Z'); } catch { /* keep now */ }
   const out: SandboxExit = { exitCode: s.exitCode ?? 137, finishedAt };
   // An exit code of the command's own says it ran: the log is read only when it may not have.
   if (s.childPid && s.exitCode !== undefined && s.exitCode !== 126 && s.exitCode !== 127) return out;

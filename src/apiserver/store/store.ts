@@ -349,7 +349,11 @@ export class Store {
     }
     let obj = input;
     const sctx = this.strategyCtx(ctx);
-    if (subresource === 'status') {
+    const special = subresource && subresource !== 'status' ? def.subresourceUpdates?.[subresource] : undefined;
+    if (special) {
+      keepUpdateMeta(obj, old);
+      obj = special.prepare(obj, old);
+    } else if (subresource === 'status') {
       if (def.prepareForStatusUpdate) {
         keepUpdateMeta(obj, old);
         def.prepareForStatusUpdate(obj, old, sctx);
@@ -381,7 +385,7 @@ export class Store {
       const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (added.length) errs.push(fieldForbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`));
     }
-    const v = subresource === 'status' ? def.validateStatusUpdate : def.validateUpdate;
+    const v = special ? special.validate : subresource === 'status' ? def.validateStatusUpdate : def.validateUpdate;
     errs.push(...(v?.call(def, obj, old, sctx) ?? []));
     this.fail(r, name, errs);
     if (!subresource) ctx.warnings.push(...(def.warnings?.(obj) ?? []));

@@ -287,3 +287,34 @@ test('discovery subresources', () => {
   assert.deepEqual(byName.binding!.kind, 'Binding');
   void aggregate;
 });
+
+test('pods/ephemeralcontainers: only ephemeral containers change; they are added, never changed or removed', () => {
+  const { obj: old } = create({ containers: [{ name: 'app', image: 'busybox' }] });
+  const strat = pod.subresourceUpdates!.ephemeralcontainers!;
+  // The request may carry other changes: they are dropped (upstream dropNonEphemeralContainerUpdates).
+  const req = structuredClone(old);
+  req.spec!.containers![0]!.image = 'nginx';
+  req.metadata.labels = { sneaky: 'x' };
+  req.spec!.ephemeralContainers = [{ name: 'debugger', image: 'busybox', targetContainerName: 'app', stdin: true, tty: true }];
+  const added = strat.prepare(req, old);
+  assert.equal(added.spec!.containers![0]!.image, 'busybox');
+  assert.equal(added.metadata.labels, undefined);
+  assert.equal(added.spec!.ephemeralContainers![0]!.terminationMessagePolicy, 'File', 'defaulted like any container');
+  assert.deepEqual(msgs(strat.validate(added, old)), []);
+
+  const removed = strat.prepare({ ...structuredClone(added), spec: { ...added.spec!, ephemeralContainers: [] } }, added);
+  assert.deepEqual(msgs(strat.validate(removed, added)), ['spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be removed\n']);
+  const changed = structuredClone(added);
+  changed.spec!.ephemeralContainers![0]!.image = 'alpine';
+  assert.deepEqual(msgs(strat.validate(strat.prepare(changed, added), added)), ['spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be changed\n']);
+
+  const bad = structuredClone(added);
+  bad.spec!.ephemeralContainers!.push({ name: 'app', image: 'busybox', ports: [{ containerPort: 80 }], targetContainerName: 'nope', volumeMounts: [{ name: 'x', mountPath: '/x', subPath: 's' }] } as never);
+  assert.deepEqual(msgs(strat.validate(strat.prepare(bad, added), added)), [
+    'spec.ephemeralContainers[1].volumeMounts[0].name: Not found: "x"',
+    'spec.ephemeralContainers[1].name: Duplicate value: "app"',
+    'spec.ephemeralContainers[1].targetContainerName: Not found: "nope"',
+    'spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container',
+    'spec.ephemeralContainers[1].volumeMounts[0].subPath: Forbidden: cannot be set for an Ephemeral Container',
+  ]);
+});

@@ -212,6 +212,33 @@ export const pod: KindDef<PodObject> = {
 
   validateStatusUpdate: validatePodStatusUpdate,
 
+  subresourceUpdates: {
+    // `kubectl debug`: only spec.ephemeralContainers comes from the request; containers are added, never
+    // changed or removed. Upstream: podEphemeralContainersStrategy (dropNonEphemeralContainerUpdates),
+    // ValidatePodEphemeralContainersUpdate.
+    ephemeralcontainers: {
+      prepare(obj, old) {
+        const next = structuredClone(old);
+        next.metadata.resourceVersion = obj.metadata.resourceVersion;
+        if (obj.metadata.managedFields !== undefined) next.metadata.managedFields = obj.metadata.managedFields;
+        (next.spec ??= {}).ephemeralContainers = obj.spec?.ephemeralContainers;
+        setPodSpecDefaults(next.spec);
+        return next;
+      },
+      validate(obj, old) {
+        const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+        errs.push(...validatePodSpec(obj.spec, 'spec', obj.metadata.name));
+        const now = new Map((obj.spec?.ephemeralContainers ?? []).map((c) => [c.name, c]));
+        for (const c of old.spec?.ephemeralContainers ?? []) {
+          const n = now.get(c.name);
+          if (!n) errs.push(forbidden('spec.ephemeralContainers', `existing ephemeral containers "${c.name}" may not be removed\n`));
+          else if (JSON.stringify(n) !== JSON.stringify(c)) errs.push(forbidden('spec.ephemeralContainers', `existing ephemeral containers "${c.name}" may not be changed\n`));
+        }
+        return errs;
+      },
+    },
+  },
+
   warnings(obj) {
     return podSpecWarnings(obj.spec);
   },

@@ -2,7 +2,7 @@
 // Upstream: pkg/apis/core/validation/validation.go, validateContainers, validateInitContainers,
 // validateContainerCommon, validateContainerPorts, ValidateEnv, ValidateEnvFrom, validateProbe,
 // AccumulateUniqueHostPorts, validateContainersOnlyForPod.
-import { duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../../../api/field.js';
+import { duplicate, forbidden, invalid, notFound, notSupported, required, type FieldError } from '../../../api/field.js';
 import { isDNS1123Label, isDNS1123Subdomain, maxLenError, regexError } from '../../../api/labels.js';
 import { validateObjectFieldSelector, ENV_FIELD_PATHS } from './fieldrefs.js';
 import { validateVolumeDevices, validateVolumeMounts } from './mounts.js';
@@ -257,6 +257,34 @@ export function validateInitContainers(init: Container[] | undefined, regular: C
         if (ctr[f] !== undefined) errs.push(forbidden(`${ip}.${f}`, NOT_FOR_INIT));
       }
     }
+  });
+  return errs;
+}
+
+// Upstream allowedEphemeralContainerFields: what an ephemeral container may not carry (it is not relied on
+// for the pod's own work).
+const NOT_FOR_EPHEMERAL = ['ports', 'resources', 'resizePolicy', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'restartPolicy'] as const;
+
+/** validateEphemeralContainers: the common checks, names unique across every container, a target that exists. */
+export function validateEphemeralContainers(ephemeral: Container[] | undefined, regular: Container[] | undefined, init: Container[] | undefined, volumes: Map<string, Volume>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const others = new Set([...(regular ?? []), ...(init ?? [])].map((c) => c.name ?? ''));
+  const names = new Set(others);
+  (ephemeral ?? []).forEach((ctr, i) => {
+    const ip = `${path}[${i}]`;
+    errs.push(...validateContainerCommon(ctr, volumes, ip));
+    if (names.has(ctr.name ?? '')) errs.push(duplicate(`${ip}.name`, ctr.name ?? ''));
+    else names.add(ctr.name ?? '');
+    const target = (ctr as { targetContainerName?: string }).targetContainerName;
+    if (target && !others.has(target)) errs.push(notFound(`${ip}.targetContainerName`, target));
+    for (const f of NOT_FOR_EPHEMERAL) {
+      const v = (ctr as Record<string, unknown>)[f];
+      if (v !== undefined && v !== null && !(f === 'resources' && Object.keys(v as object).length === 0)) errs.push(forbidden(`${ip}.${f}`, 'cannot be set for an Ephemeral Container'));
+    }
+    (ctr.volumeMounts ?? []).forEach((vm, j) => {
+      if (vm.subPath) errs.push(forbidden(`${ip}.volumeMounts[${j}].subPath`, 'cannot be set for an Ephemeral Container'));
+      if (vm.subPathExpr) errs.push(forbidden(`${ip}.volumeMounts[${j}].subPathExpr`, 'cannot be set for an Ephemeral Container'));
+    });
   });
   return errs;
 }

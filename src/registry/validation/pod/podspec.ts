@@ -5,7 +5,7 @@ import { forbidden, invalid, notSupported, required, type FieldError } from '../
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../../../api/labels.js';
 import { validateNodeSelector, type NodeSelector } from '../common.js';
 import { validateAnnotations, validateLabels } from '../meta.js';
-import { validateContainers, validateInitContainers } from './containers.js';
+import { validateContainers, validateEphemeralContainers, validateInitContainers } from './containers.js';
 import { validateVolumes } from './volumes.js';
 import type { Container, PodSpec, PodTemplateSpec, Toleration } from './types.js';
 
@@ -103,6 +103,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, podName
   errs.push(...volErrs);
   errs.push(...validateContainers(s.containers, volumes, `${path}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, volumes, `${path}.initContainers`));
+  errs.push(...validateEphemeralContainers(s.ephemeralContainers, s.containers, s.initContainers, volumes, `${path}.ephemeralContainers`));
   errs.push(...validateHostNetworkPorts(s, path));
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
