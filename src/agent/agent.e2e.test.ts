@@ -472,8 +472,13 @@ test('kubectl debug: an ephemeral container runs once beside the app, with its s
   // -i: kubectl waits for the container, attaches, and the session's stdin reaches it.
   const i = await kubectl(['debug', '-i', 'debugged', '--image=busybox', '--container=dbg2', '--', 'sh'], { input: 'echo interactive-$((6*7))\nexit 0\n' });
   assert.match(i.out, /interactive-42/);
+  // --target: the target's PID namespace: its processes, and its files (volumes included) under /proc/<pid>/root.
+  const t = await kubectl(['debug', 'debugged', '--image=busybox', '--target=app', '--container=tgt', '--', 'sh', '-c', 'cat /proc/2/root/work/f; ps -o args | grep -c "^sleep 3600"']);
+  assert.equal(t.code, 0, t.out);
+  await waitFor('tgt done', async () => (await pod('debugged')).status?.ephemeralContainerStatuses?.find((x: any) => x.name === 'tgt')?.state?.terminated);
+  assert.equal((await kubectl(['logs', 'debugged', '-c', 'tgt'])).out, 'data\n1\n');
   const names = ((await pod('debugged')).spec as any).ephemeralContainers.map((x: any) => x.name);
-  assert.deepEqual(names, ['dbg', 'dbg2']);
+  assert.deepEqual(names, ['dbg', 'dbg2', 'tgt']);
 });
 
 test('a command not in the image: StartError, exit code 128, runc\'s message in the status and a Failed event', async () => {

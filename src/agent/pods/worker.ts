@@ -422,6 +422,7 @@ export class PodWorker {
     let env: Array<[string, string]>;
     let mounts: Array<{ source: string; destination: string; readOnly: boolean }> = [];
     let user: Credentials;
+    let targetPidNs: string | undefined;
     try {
       env = await containerEnv(this.ctx.client, pod, c, img.config.Env ?? [], this.ctx.hostIP);
       const envMap = new Map(env);
@@ -442,6 +443,15 @@ export class PodWorker {
         i++;
       }
       user = containerCredentials(pod, c, img.config, img.rootfs);
+      // An ephemeral container's targetContainerName: it joins that container's PID namespace.
+      // Upstream: kuberuntime_container.go generateContainerConfig (findTargetContainerID).
+      const target = (c as { targetContainerName?: string }).targetContainerName;
+      if (target) {
+        const t = this.containerState(target)?.running;
+        const pid1 = t?.dir ? namespacePid(t.dir) : undefined;
+        if (!pid1) throw new ConfigError(`unable to find target container ${target}`);
+        targetPidNs = `/proc/${pid1}/ns/pid`;
+      }
     } catch (e) {
       if (e instanceof CreateError) {
         // Upstream: the runtime's CreateContainer failed (kuberuntime_container.go startContainer).
@@ -465,8 +475,8 @@ export class PodWorker {
     const dir = path.join(this.dir, 'containers', c.name, String(n));
     const hostname = pod.spec?.hostname ?? pod.metadata.name;
     const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) } as { readOnlyRootFilesystem?: boolean };
-    let join: { net?: string; ipc?: string };
-    try { join = await this.podSandboxNamespaces(); }
+    let join: { net?: string; ipc?: string; pid?: string };
+    try { join = { ...(await this.podSandboxNamespaces()), ...(targetPidNs ? { pid: targetPidNs } : {}) }; }
     catch (e) {
       // Upstream: kuberuntime_manager.go SyncPod → FailedCreatePodSandBox; the container stays ContainerCreating.
       this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(e as Error).message}`);

@@ -2,7 +2,7 @@
 // SIGTERM then SIGKILL, and exec entering the running sandbox. Needs root and bwrap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, existsSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, existsSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBuiltinImages, ImageStore, normalizeRef } from '../images/store.js';
@@ -180,3 +180,41 @@ test('the overlay root is mounted only in the container\'s own mount namespace, 
   await removeSandbox(s.dir);
   assert.equal(existsSync(s.dir), false);
 });
+
+test('a command that exits leaving background children takes them with it, as a container\'s pid 1 does', async () => {
+  const s = spec('orphans', ['sh', '-c', 'sleep 4242 & echo $! > /tmp/bg; exit 0']);
+  const st = await start(s);
+  assert.equal(await waitExit(s, st), 0);
+  assert.ok(st.childStart !== undefined, 'the reaper\'s start time is recorded');
+  await removeSandbox(s.dir);
+  // Give the kernel a moment to reap them.
+  const left = () => execSleepers().filter((a) => a === 'sleep 4242');
+  for (let i = 0; i < 50 && left().length; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(left(), [], 'no process of the finished sandbox is left');
+});
+
+test('join.pid: a sandbox in another\'s PID namespace sees its processes; stopping it leaves the other running', async () => {
+  const target = spec('pid-target', ['sh', '-c', 'echo target-$((40+2)) > /tmp/mark; exec sleep 4243']);
+  const tst = await start(target);
+  await new Promise((r) => setTimeout(r, 200));
+  const pid1 = namespacePid(target.dir)!;
+  const s = spec('pid-joiner', ['sh', '-c', 'ps -o args | grep -c "^sleep 4243"; cat /proc/2/root/tmp/mark; sleep 4244 & exec sleep 4245'], { join: { pid: `/proc/${pid1}/ns/pid` } });
+  const st = await start(s);
+  assert.equal(st.sharedPid, true);
+  for (let i = 0; i < 100 && logText(s).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(logText(s).map((l) => l.text), ['1', 'target-42']);
+  await stopSandbox(s.dir, st, 200);
+  assert.equal(isRunning(st), false);
+  assert.equal(isRunning(tst), true, 'the target runs on');
+  const stray = execSleepers().filter((a) => /sleep 424[45]/.test(a));
+  assert.deepEqual(stray, [], 'the joiner\'s own processes are gone');
+});
+
+function execSleepers(): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try { const a = readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); if (/^sleep 424[2-5]$/.test(a)) out.push(a); } catch { /* gone */ }
+  }
+  return out;
+}

@@ -6,7 +6,7 @@
 // small awk processes that write CRI log lines, so a container outlives an agent crash and the restarted
 // agent re-adopts it by pid + start time.
 import { execFileSync } from 'node:child_process';
-import { promises as fsp, openSync, closeSync, fstatSync, readSync, readFileSync, existsSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { promises as fsp, openSync, closeSync, fstatSync, readSync, readFileSync, readdirSync, readlinkSync, existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { unmountIfMounted } from './mount.js';
 import { runCommand } from './spawner.js';
@@ -36,9 +36,12 @@ export interface SandboxSpec {
   logPath: string;
   /**
    * The pod's namespaces to join (runtime/podns.ts: its pause process's). Without `net` the container uses
-   * the node's network (hostNetwork); without `ipc` it gets an IPC namespace of its own.
+   * the node's network (hostNetwork); without `ipc` it gets an IPC namespace of its own. With `pid` (an
+   * ephemeral container's targetContainerName: /proc/<target's pid 1>/ns/pid) the container's process joins
+   * that PID namespace instead of getting one (bwrap --pidns): it sees the target's processes and their
+   * /proc/<pid>/root, and has no reaper of its own.
    */
-  join?: { net?: string; ipc?: string };
+  join?: { net?: string; ipc?: string; pid?: string };
   /** Called once when the sandbox exits (heard through bwrap's status file; see watchStatus). */
   onExit?: () => void;
 }
@@ -47,6 +50,12 @@ export interface SandboxState {
   bwrapPid: number;
   bwrapStart: number;
   startedAt: string;
+  /** In another container's PID namespace (join.pid): bwrap's child is the command itself, not a reaper. */
+  sharedPid?: boolean;
+  /** Start time of bwrap's child (the pid-1 reaper, or the command when sharedPid): see killLeftovers. */
+  childStart?: number;
+  /** sharedPid: the sandbox's mount namespace (`mnt:[inode]`), which its processes keep when orphaned. */
+  mntNs?: string;
 }
 
 export interface SandboxExit { exitCode: number; finishedAt: string; startError?: string }
@@ -155,7 +164,8 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   await fsp.mkdir(spec.dir, { recursive: true });
   await fsp.mkdir(path.dirname(spec.logPath), { recursive: true });
   const { rootfs, layers, overlayOptions } = await prepareRootfs(spec);
-  const args = ['--unshare-pid', '--unshare-uts', ...(spec.join?.ipc ? [] : ['--unshare-ipc']), '--hostname', spec.hostname];
+  // fd 4 holds the PID namespace to join (opened by the command below); fd 3 is bwrap's status.
+  const args = [...(spec.join?.pid ? ['--pidns', '4'] : ['--unshare-pid']), '--unshare-uts', ...(spec.join?.ipc ? [] : ['--unshare-ipc']), '--hostname', spec.hostname];
   args.push(spec.readOnlyRootFilesystem ? '--ro-bind' : '--bind', rootfs, '/', '--proc', '/proc', '--dev', '/dev');
   args.push(...credentialsBindArgs(spec.user ?? {}));
   for (const m of spec.mounts) {
@@ -175,7 +185,8 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   const status = watchStatus(spec.dir);
   // nsenter joins the pod's namespaces and execs bwrap (same pid), so the sandbox starts inside them.
   const nsJoin = [...(spec.join?.net ? [`--net=${spec.join.net}`] : []), ...(spec.join?.ipc ? [`--ipc=${spec.join.ipc}`] : [])];
-  const sandbox = nsJoin.length ? ['nsenter', ...nsJoin, '--', 'bwrap', ...args] : ['bwrap', ...args];
+  const bwrap = spec.join?.pid ? [BUSYBOX, 'sh', '-c', 'exec 4<"$0" && exec "$@"', spec.join.pid, 'bwrap', ...args] : ['bwrap', ...args];
+  const sandbox = nsJoin.length ? ['nsenter', ...nsJoin, '--', ...bwrap] : bwrap;
   const command = ['unshare', '--mount', '--propagation', 'private', BUSYBOX, 'sh', '-c', MOUNT_ROOT, 'sh', overlayOptions, rootfs, ...sandbox];
   const offset = uptimeOffset();
   const launcherArgs = [spec.logPath, path.join(spec.dir, 'stdout.fifo'), path.join(spec.dir, 'stderr.fifo'), criLogProgram('stdout', offset), criLogProgram('stderr', offset),
@@ -188,10 +199,17 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
     throw new Error(`failed to start the container's sandbox: ${(e as Error).message}`);
   }
   if (!(pid > 0)) { status.close(); throw new Error('failed to start the container\'s sandbox: no pid'); }
-  const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString() };
+  const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString(), ...(spec.join?.pid ? { sharedPid: true } : {}) };
   await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
   // Started once bwrap has written its child's pid (or the launcher died first).
   await status.until(() => !!readStatus(spec.dir).childPid || !isRunning(state), 1000);
+  const child = readStatus(spec.dir).childPid;
+  const childStart = child ? procStartTime(child) : undefined;
+  if (childStart !== undefined) {
+    state.childStart = childStart;
+    if (state.sharedPid) try { state.mntNs = readlinkSync(`/proc/${child}/ns/mnt`); } catch { /* exited already */ }
+    await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
+  }
   if (spec.onExit) {
     // Exited once bwrap has written its child's exit code (it exits right after), or it is gone.
     const onExit = spec.onExit;
@@ -322,19 +340,47 @@ function liveSandboxIn(dir: string): SandboxState | undefined {
 }
 
 /** The host pid of the container's main process (pid 2 inside, under bwrap's pid-1 reaper). */
-export function mainPid(dir: string): number | undefined {
+export function mainPid(dir: string, st?: SandboxState): number | undefined {
   const reaper = readStatus(dir).childPid;
-  if (!reaper) return undefined;
+  if (!reaper || st?.sharedPid) return reaper;
   return childrenOf(reaper)[0] ?? reaper;
 }
 
 /** The pid whose namespaces and root `exec` enters (bwrap's reaper: pid 1 of the sandbox). */
 export function namespacePid(dir: string): number | undefined { return readStatus(dir).childPid; }
 
+/**
+ * What a sandbox leaves when its main process is gone: bwrap returns as soon as the command exits, but its
+ * pid-1 reaper waits for every other process of the PID namespace, so a command that left background children
+ * would leave them running, reaper and all. Upstream the container's process is pid 1 and its exit ends the
+ * namespace; killing the reaper does the same here. In a shared PID namespace (an ephemeral container)
+ * orphans are adopted by the target's pid 1, so they are found by the sandbox's mount namespace, which they
+ * keep (runc likewise kills what is left in such a container's cgroup); the target's processes are untouched.
+ */
+function killLeftovers(dir: string, st: SandboxState | undefined): void {
+  if (st?.sharedPid) {
+    if (st.mntNs) for (const pid of pidsInMountNamespace(st.mntNs)) signal(pid, 'SIGKILL');
+    return;
+  }
+  const child = readStatus(dir).childPid;
+  if (!child || st?.childStart === undefined || !isSameProcessAlive(child, st.childStart)) return;
+  signal(child, 'SIGKILL');
+}
+
+/** Processes whose mount namespace is ns (`mnt:[inode]`): one read of /proc, only when an ephemeral container stops. */
+function pidsInMountNamespace(ns: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try { if (readlinkSync(`/proc/${e}/ns/mnt`) === ns) out.push(Number(e)); } catch { /* gone */ }
+  }
+  return out;
+}
+
 /** SIGTERM to the main process, SIGKILL to the whole sandbox after graceMs. Resolves once it is gone. */
 export async function stopSandbox(dir: string, st: SandboxState, graceMs: number): Promise<void> {
   if (isRunning(st)) {
-    const main = mainPid(dir);
+    const main = mainPid(dir, st);
     if (main && graceMs > 0) signal(main, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (isRunning(st) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -345,6 +391,7 @@ export async function stopSandbox(dir: string, st: SandboxState, graceMs: number
       for (let i = 0; i < 250 && isRunning(st); i++) await new Promise((r) => setTimeout(r, 20));
     }
   }
+  killLeftovers(dir, st);
 }
 
 /**
@@ -357,6 +404,7 @@ export async function stopSandbox(dir: string, st: SandboxState, graceMs: number
 export async function removeSandbox(dir: string): Promise<void> {
   const live = liveSandboxIn(dir);
   if (live) await stopSandbox(dir, live, 0);
+  else killLeftovers(dir, readSandboxState(dir));
   await unmountIfMounted(rootfsOf(dir));
   await fsp.rm(dir, { recursive: true, force: true });
 }
