@@ -63,9 +63,8 @@ test('seed-000 fortune: shared emptyDir, read-only mount, Memory tmpfs, exec ove
     volumes: [{ name: 'html', emptyDir: {} }, { name: 'cache', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
   });
   await running('fortune');
-  await new Promise((r) => setTimeout(r, 1200));
-  const a = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'cat', '/usr/share/nginx/html/index.html']);
-  assert.match(a.out, /\d{2}:\d{2}:\d{2}/);
+  // The generator's page, read by the other container (retried: `date >` truncates before it writes).
+  await waitFor('page written', async () => /\d{2}:\d{2}:\d{2}/.test((await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'cat', '/usr/share/nginx/html/index.html'])).out));
   const b = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'sh', '-c', 'echo x > /usr/share/nginx/html/y 2>&1 || echo refused']);
   assert.match(b.out, /Read-only file system/);
   const m = await kubectl(['exec', 'fortune', '-c', 'web-server', '--', 'sh', '-c', "grep ' /cache ' /proc/mounts"]);
@@ -74,8 +73,14 @@ test('seed-000 fortune: shared emptyDir, read-only mount, Memory tmpfs, exec ove
   assert.equal(h.out, 'fortune\n');
   // nginx = busybox httpd on port 80 of the pod's own network namespace: the other container reaches it
   // on 127.0.0.1, the node's port 80 stays free.
-  const viaLo = await kubectl(['exec', 'fortune', '-c', 'html-generator', '--', 'wget', '-qO-', 'http://127.0.0.1:80/index.html']);
-  assert.match(viaLo.out, /^\w{3} \w{3} +\d+ \d{2}:\d{2}:\d{2} UTC \d{4}\n$/);
+  // Retried: the generator rewrites the page every second (`date >` truncates first), so a read may catch
+  // it empty, and under load httpd may bind a moment after the pod is Running.
+  const page = /^\w{3} \w{3} +\d+ \d{2}:\d{2}:\d{2} UTC \d{4}\n$/;
+  const viaLo = await waitFor('page over loopback', async () => {
+    const r = await kubectl(['exec', 'fortune', '-c', 'html-generator', '--', 'wget', '-qO-', 'http://127.0.0.1:80/index.html']);
+    return page.test(r.out) && r;
+  });
+  assert.match(viaLo.out, page);
   const onNode = await new Promise<string>((resolve) => http.get('http://127.0.0.1:80/index.html', () => resolve('answered')).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')));
   assert.equal(onNode, 'ECONNREFUSED');
 });

@@ -339,7 +339,7 @@ function liveSandboxIn(dir: string): SandboxState | undefined {
   return { bwrapPid: pid, bwrapStart: start, startedAt: '' };
 }
 
-/** The host pid of the container's main process (pid 2 inside, under bwrap's pid-1 reaper). */
+/** The host pid of the container's main process (pid 2 inside, under bwrap's pid-1 reaper; bwrap's child itself when sharedPid). */
 export function mainPid(dir: string, st?: SandboxState): number | undefined {
   const reaper = readStatus(dir).childPid;
   if (!reaper || st?.sharedPid) return reaper;
