@@ -484,6 +484,10 @@ test('kubectl debug: an ephemeral container runs once beside the app, with its s
   assert.equal((await kubectl(['logs', 'debugged', '-c', 'tgt'])).out, 'data\n1\n');
   const names = ((await pod('debugged')).spec as any).ephemeralContainers.map((x: any) => x.name);
   assert.deepEqual(names, ['dbg', 'dbg2', 'tgt']);
+  // kubectl debug node/…: a hostNetwork pod with the node's root at /host and the node's hostname.
+  const n = await kubectl(['debug', 'node/node1', '-i', '--image=busybox'], { input: 'hostname; ls /host\nexit 0\n' });
+  assert.match(n.out, /^node1$/m);
+  assert.match(n.out, /^var$/m, 'the node root (other tests leave files beside var)');
 });
 
 test('a command not in the image: StartError, exit code 128, runc\'s message in the status and a Failed event', async () => {

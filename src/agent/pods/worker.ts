@@ -473,7 +473,8 @@ export class PodWorker {
     const n = s.lastTerm || s.running ? s.restartCount + (s.lastTerm ? 1 : 0) : 0;
     const containerID = 'stowage://' + createHash('sha256').update(`${pod.metadata.uid}/${c.name}/${n}`).digest('hex');
     const dir = path.join(this.dir, 'containers', c.name, String(n));
-    const hostname = pod.spec?.hostname ?? pod.metadata.name;
+    // A hostNetwork pod shares the node's UTS namespace upstream, so it sees the node's hostname.
+    const hostname = pod.spec?.hostNetwork ? this.ctx.nodeName : pod.spec?.hostname ?? pod.metadata.name;
     const sc = { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) } as { readOnlyRootFilesystem?: boolean };
     let join: { net?: string; ipc?: string; pid?: string };
     try { join = { ...(await this.podSandboxNamespaces()), ...(targetPidNs ? { pid: targetPidNs } : {}) }; }
