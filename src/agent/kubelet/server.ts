@@ -3,7 +3,7 @@
 // Upstream: pkg/kubelet/server/server.go (getContainerLogs, getExec, getAttach, getPortForward)
 import https from 'node:https';
 import net from 'node:net';
-import { createWriteStream, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable, type Duplex } from 'node:stream';
@@ -112,6 +112,11 @@ function handleAttach(o: KubeletServerOptions, req: IncomingMessage, socket: Dup
   acceptRemoteCommand(req, socket, head, streamOptions(u), (s) => {
     const ac = new AbortController();
     s.events.on('close', () => ac.abort());
+    // Where the log ends now, taken before any stdin reaches the container: its answer to that input is
+    // written after this point and is streamed, however fast it comes.
+    const logPath = containerLogPath(w.logDir, container, inst.n);
+    let fromByte = 0;
+    try { fromByte = statSync(logPath).size; } catch { /* no output yet */ }
     if (s.stdin) {
       const fifo = stdinFifoPath(inst.dir);
       if (existsSync(fifo)) { const ws = createWriteStream(fifo, { flags: 'a' }); ws.on('error', () => {}); s.stdin.pipe(ws); }
@@ -120,7 +125,7 @@ function handleAttach(o: KubeletServerOptions, req: IncomingMessage, socket: Dup
     // Output from now on: follow the log without replaying it.
     const out = s.stdout ?? s.stderr;
     const sink = out ?? new Writable({ write(_c, _e, cb) { cb(); } });
-    void streamLog(containerLogPath(w.logDir, container, inst.n), sink, { follow: true, tailLines: 0 }, () => w.containerState(container)?.running?.n !== inst.n, ac.signal)
+    void streamLog(logPath, sink, { follow: true, fromByte }, () => w.containerState(container)?.running?.n !== inst.n, ac.signal)
       .then(() => s.finish({ metadata: {}, status: 'Success' }));
   });
 }

@@ -11,6 +11,8 @@ export const containerLogPath = (podLogDirPath: string, container: string, resta
 
 export interface LogOptions {
   follow?: boolean; tailLines?: number; sinceTime?: Date; timestamps?: boolean; limitBytes?: number;
+  /** Start at this byte of the file (attach: what the log held when the session began is not replayed). */
+  fromByte?: number;
 }
 
 export interface LogLine { time: string; stream: string; text: string; partial: boolean }
@@ -41,8 +43,17 @@ export async function streamLog(file: string, out: Writable, o: LogOptions, isDo
     return budget > 0;
   };
   const keep = (l: LogLine) => !o.sinceTime || new Date(l.time).getTime() >= o.sinceTime.getTime() - 999;
-  let text = existsSync(file) ? await fsp.readFile(file, 'utf8') : '';
-  let offset = Buffer.byteLength(text);
+  let text: string;
+  let offset: number;
+  if (o.fromByte !== undefined) {
+    let size = 0;
+    try { size = (await fsp.stat(file)).size; } catch { /* not yet */ }
+    text = size > o.fromByte ? await readRange(file, o.fromByte, size) : '';
+    offset = Math.max(size, o.fromByte);
+  } else {
+    text = existsSync(file) ? await fsp.readFile(file, 'utf8') : '';
+    offset = Buffer.byteLength(text);
+  }
   let lines = text.split('\n');
   let rest = lines.pop() ?? '';
   let parsed = lines.map(parseCRILine).filter((l): l is LogLine => !!l && keep(l));
