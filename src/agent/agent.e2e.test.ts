@@ -218,6 +218,9 @@ test('agent kill and restart: running pods re-adopted, no duplicates, data intac
 });
 
 const events = async (pod: string) => (await c.client.list<KObject & { reason?: string; message?: string; type?: string }>(R.events, 'default')).items.filter((e) => (e.involvedObject as any).name === pod);
+/** The pod's events as `format` renders them, once they include every wanted line (the recorder writes asynchronously). */
+const eventLines = (pod: string, format: (e: { type?: string; reason?: string; message?: string }) => string, wanted: string[]) =>
+  waitFor(`events of ${pod}: ${wanted.join(' | ')}`, async () => { const l = (await events(pod)).map(format); return wanted.every((w) => l.includes(w)) && l; });
 
 test('init containers run first, in order; Initialized condition', async () => {
   await createPod('withinit', {
@@ -254,9 +257,10 @@ test('readiness and liveness probes: NotReady until the probe passes; liveness f
   await waitFor('Ready', async () => (await pod('probed')).status.conditions.find((x: any) => x.type === 'Ready').status === 'True');
   await kubectl(['exec', 'probed', '--', 'rm', '/tmp/alive']);
   await waitFor('restart after liveness failure', async () => (await pod('probed')).status.containerStatuses[0].restartCount === 1, 10_000);
-  const evs = (await events('probed')).map((e) => `${e.type} ${e.reason}: ${e.message}`);
-  assert.ok(evs.includes('Warning Unhealthy: Liveness probe failed: cat: can\'t open \'/tmp/alive\': No such file or directory\n'), evs.join('\n'));
-  assert.ok(evs.includes('Normal Killing: Container app failed liveness probe, will be restarted'));
+  await eventLines('probed', (e) => `${e.type} ${e.reason}: ${e.message}`, [
+    'Warning Unhealthy: Liveness probe failed: cat: can\'t open \'/tmp/alive\': No such file or directory\n',
+    'Normal Killing: Container app failed liveness probe, will be restarted',
+  ]);
 });
 
 test('unknown image: placeholder with a Warning (default), ErrImagePull under the strict policy', async () => {
@@ -274,9 +278,7 @@ test('unknown image: placeholder with a Warning (default), ErrImagePull under th
     await c.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'strictpod', namespace: 'default' }, spec: { nodeName: 'strict', containers: [{ name: 'db', image: 'postgres:16' }] } });
     const p = await waitFor('ErrImagePull', async () => { const x = await pod('strictpod'); return x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull' && x; });
     assert.equal(p.status.phase, 'Pending');
-    const msgs = (await events('strictpod')).map((e) => `${e.reason}: ${e.message}`);
-    assert.ok(msgs.includes('Failed: Error: ErrImagePull'), msgs.join('\n'));
-    assert.ok(msgs.includes('Pulling: Pulling image "postgres:16"'));
+    await eventLines('strictpod', (e) => `${e.reason}: ${e.message}`, ['Failed: Error: ErrImagePull', 'Pulling: Pulling image "postgres:16"']);
   } finally { await c.client.delete(R.pods, 'default', 'strictpod', { gracePeriodSeconds: 0 }).catch(() => {}); await strict.stop(); }
 });
 
@@ -287,8 +289,7 @@ test('subPath through a symlink out of the volume: CreateContainerConfigError', 
   await createPod('subevil', { containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'v', mountPath: '/x', subPath: 'escape/etc' }] }], volumes: [{ name: 'v', hostPath: { path: '/shared' } }] });
   const p = await waitFor('CreateContainerConfigError', async () => { const x = await pod('subevil'); return x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError' && x; });
   assert.equal(p.status.containerStatuses[0].state.waiting.message, 'failed to prepare subPath for volumeMount "v" of container "app"');
-  const msgs = (await events('subevil')).map((e) => `${e.type} ${e.reason}: ${e.message}`);
-  assert.ok(msgs.includes('Warning Failed: Error: failed to prepare subPath for volumeMount "v" of container "app"'));
+  await eventLines('subevil', (e) => `${e.type} ${e.reason}: ${e.message}`, ['Warning Failed: Error: failed to prepare subPath for volumeMount "v" of container "app"']);
 });
 
 test('kubectl cp (tar over exec) and exec -it with a pty', async () => {
@@ -378,7 +379,7 @@ test('a disk emptyDir over its sizeLimit evicts the pod', async () => {
   const p = await waitFor('Evicted', async () => { const x = await pod('hog'); return x.status?.reason === 'Evicted' && x; }, 15_000);
   assert.equal(p.status.phase, 'Failed');
   assert.equal(p.status.message, 'Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ');
-  const ev = (await events('hog')).find((e) => e.reason === 'Evicted')!;
+  const ev = await waitFor('Evicted event', async () => (await events('hog')).find((e) => e.reason === 'Evicted'));
   assert.equal(ev.type, 'Warning');
   assert.equal(ev.message, 'Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ');
   assert.ok(p.status.containerStatuses[0].state.terminated);

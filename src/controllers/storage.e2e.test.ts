@@ -76,10 +76,13 @@ test('local-path: WaitForFirstConsumer, helper pod makes the directory on the no
   assert.deepEqual(pv.spec.nodeAffinity?.required?.nodeSelectorTerms[0]!.matchExpressions, [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node1'] }]);
   const onDisk = path.join(cluster.nodeRoot, dir);
   assert.ok(existsSync(onDisk), 'directory made on the node');
-  const ev = await events('fast-pvc');
-  assert.ok(ev.some((e) => e.reason === 'ExternalProvisioning' && e.message.startsWith("Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path'")));
-  assert.ok(ev.some((e) => e.reason === 'Provisioning' && e.message === 'External provisioner is provisioning volume for claim "default/fast-pvc"'));
-  assert.ok(ev.some((e) => e.reason === 'ProvisioningSucceeded' && e.message === `Successfully provisioned volume ${pvName}`));
+  // Events are written by an asynchronous recorder: they may land just after the claim is Bound.
+  await until('provisioning events', async () => {
+    const ev = await events('fast-pvc');
+    return ev.some((e) => e.reason === 'ExternalProvisioning' && e.message.startsWith("Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path'")) &&
+      ev.some((e) => e.reason === 'Provisioning' && e.message === 'External provisioner is provisioning volume for claim "default/fast-pvc"') &&
+      ev.some((e) => e.reason === 'ProvisioningSucceeded' && e.message === `Successfully provisioned volume ${pvName}`);
+  });
   await until('pod Running', async () => (await c().get<Pod>(R.pods, 'default', 'fast-user')).status?.phase === 'Running');
   await until('data written', async () => existsSync(path.join(onDisk, 'f')));
   assert.ok(await gone(() => c().get(R.pods, 'kube-system', `helper-pod-create-${pvName}`)), 'helper pod deleted');
@@ -115,8 +118,7 @@ test('Recycle: the recycler pod scrubs the hostPath volume and it is Available a
   }, 60_000);
   assert.equal(pv.spec.claimRef, undefined, 'controller binding removed');
   assert.deepEqual(readdirSync(dir), [], 'scrubbed, hidden files included');
-  const ev = await events('recycle-pv');
-  assert.ok(ev.some((e) => e.reason === 'VolumeRecycled' && e.message === 'Volume recycled'));
+  await until('VolumeRecycled event', async () => (await events('recycle-pv')).some((e) => e.reason === 'VolumeRecycled' && e.message === 'Volume recycled'));
   assert.ok(await gone(() => c().get(R.pods, 'default', 'recycler-for-recycle-pv')), 'recycler pod deleted');
 });
 

@@ -104,7 +104,7 @@ spec:
   r = await k.run(['scale', 'statefulset', 'myapp-sts', '--replicas=1']);
   assert.equal(r.code, 0, r.stderr);
   await eventually(async () => (await client.list(R.pods, 'default')).items.filter((p) => p.metadata.name!.startsWith('myapp-sts-')).length === 1, 10_000, 'scale down');
-  const dels = (await client.list(R.events, 'default')).items.filter((e) => e.reason === 'SuccessfulDelete' && String(e.message).includes('StatefulSet')).map((e) => e.message);
+  const dels = await eventually(async () => { const d = (await client.list(R.events, 'default')).items.filter((e) => e.reason === 'SuccessfulDelete' && String(e.message).includes('StatefulSet')).map((e) => e.message); return d.length >= 2 ? d : undefined; }, 5000, 'SuccessfulDelete events');
   assert.deepEqual(dels, ['delete Pod myapp-sts-2 in StatefulSet myapp-sts successful', 'delete Pod myapp-sts-1 in StatefulSet myapp-sts successful']);
   await k.run(['delete', 'statefulset', 'myapp-sts']);
 });

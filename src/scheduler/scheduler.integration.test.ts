@@ -43,7 +43,7 @@ test('seed 004 drain: the replacement pod stays Pending with the upstream Failed
     const p = await eventually(async () => { const x = await client.get<Pod>(R.pods, 'default', 'date-pod-2'); return x.status?.conditions?.find((c) => c.type === 'PodScheduled') ? x : undefined; }, 3000, 'condition');
     const cond = p.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
     assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'Unschedulable', DRAIN_MSG]);
-    const failed = (await client.list(R.events, 'default')).items.find((e) => e.reason === 'FailedScheduling' && (e.involvedObject as { name: string }).name === 'date-pod-2')!;
+    const failed = await eventually(async () => (await client.list(R.events, 'default')).items.find((e) => e.reason === 'FailedScheduling' && (e.involvedObject as { name: string }).name === 'date-pod-2'), 3000, 'FailedScheduling event');
     assert.equal(failed.message, DRAIN_MSG);
     assert.equal(failed.type, 'Warning');
     assert.equal((failed.source as { component: string }).component, 'default-scheduler');

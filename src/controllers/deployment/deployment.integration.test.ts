@@ -26,7 +26,8 @@ test('Deployment rolls out, restarts to a new ReplicaSet, and reports Available'
     assert.equal(d1.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
     assert.equal(d1.status!.conditions!.find((x) => x.type === 'Available')!.status, 'True');
     const rs1 = (await c.client.list<ReplicaSet>(R.replicasets, 'default')).items[0]!;
-    const events = (await c.client.list(R.events, 'default')).items.filter((e) => e.reason === 'ScalingReplicaSet').map((e) => e.message);
+    // The recorder writes events asynchronously: wait for the first, then check it is the only one.
+    const events = await eventually(async () => { const e = (await c.client.list(R.events, 'default')).items.filter((x) => x.reason === 'ScalingReplicaSet').map((x) => x.message); return e.length ? e : undefined; }, 3000, 'ScalingReplicaSet event');
     assert.deepEqual(events, [`Scaled up replica set ${rs1.metadata.name} from 0 to 2`]);
     // kubectl rollout restart patches a template annotation.
     await c.client.patch(R.deployments, 'default', 'web', 'strategic', { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' } } } } });

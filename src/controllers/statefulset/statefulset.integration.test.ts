@@ -30,9 +30,11 @@ test('StatefulSet OrderedReady with claims and a headless service', async () => 
     const st = await eventually(async () => { const s = await c.client.get<StatefulSet>(R.statefulsets, 'default', 'web'); return s.status?.readyReplicas === 2 ? s : undefined; }, 3000, 'ready');
     assert.equal(st.status!.observedGeneration, st.metadata.generation);
     assert.equal(st.status!.currentRevision, st.status!.updateRevision);
-    const events = (await c.client.list(R.events, 'default')).items.map((e) => e.message);
-    assert.ok(events.includes('create Claim www-web-0 Pod web-0 in StatefulSet web success'), String(events));
-    assert.ok(events.includes('create Pod web-1 in StatefulSet web successful'));
+    // The recorder writes events asynchronously: wait for them.
+    await eventually(async () => {
+      const events = (await c.client.list(R.events, 'default')).items.map((e) => e.message);
+      return events.includes('create Claim www-web-0 Pod web-0 in StatefulSet web success') && events.includes('create Pod web-1 in StatefulSet web successful') ? events : undefined;
+    }, 3000, 'StatefulSet events');
     const ep = await eventually(async () => { try { const e = await c.client.get(R.endpoints, 'default', 'nginx'); return (e.subsets as Array<{ addresses?: unknown[] }>)?.[0]?.addresses?.length === 2 ? e : undefined; } catch { return undefined; } }, 3000, 'endpoints');
     assert.deepEqual((ep.subsets as Array<{ addresses: Array<{ hostname: string }> }>)[0]!.addresses.map((a) => a.hostname).sort(), ['web-0', 'web-1']);
     await c.client.patch(R.statefulsets, 'default', 'web', 'merge', { spec: { replicas: 1 } });
