@@ -85,7 +85,7 @@ test('SIGINT while fio runs: exit 130, pod, PVC and ConfigMap deleted', { timeou
   await new Promise((r) => setTimeout(r, 1000));
   const t0 = Date.now();
   b.kill('SIGINT');
-  assert.equal(await b.code, 130, b.err());
+  assert.equal(await b.code, 130, `stderr:\n${b.err()}\nstdout:\n${b.out()}`);
   assert.ok(Date.now() - t0 < 30_000);
   assert.match(b.err(), /Interrupted: the benchmark pod, PVC and ConfigMap were deleted\./);
   assert.doesNotMatch(b.out(), /FIO test results/);

@@ -220,3 +220,20 @@ function execSleepers(): string[] {
   }
   return out;
 }
+
+test('the leftover sweep of a shared-PID sandbox never reaches a namespace reused by another sandbox', async () => {
+  const target = spec('reuse-target', ['sleep', '4246']);
+  const tst = await start(target);
+  await new Promise((r) => setTimeout(r, 200));
+  const joiner = spec('reuse-joiner', ['true'], { join: { pid: `/proc/${namespacePid(target.dir)!}/ns/pid` } });
+  const jst = await start(joiner);
+  await waitExit(joiner, jst);
+  // A sandbox started after the joiner ended: the kernel hands out the lowest free namespace number, so it
+  // would get the joiner's mount namespace number if that namespace had been freed.
+  const other = spec('reuse-other', ['sleep', '4247']);
+  const ost = await start(other);
+  await removeSandbox(joiner.dir); // sweeps the joiner's leftovers
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(isRunning(ost), true, 'the other sandbox survives the sweep');
+  assert.equal(isRunning(tst), true, 'the target survives the sweep');
+});

@@ -54,9 +54,15 @@ export interface SandboxState {
   sharedPid?: boolean;
   /** Start time of bwrap's child (the pid-1 reaper, or the command when sharedPid): see killLeftovers. */
   childStart?: number;
-  /** sharedPid: the sandbox's mount namespace (`mnt:[inode]`), which its processes keep when orphaned. */
-  mntNs?: string;
 }
+
+/**
+ * The mount namespaces of the shared-PID sandboxes this process started, held open by descriptor: a
+ * namespace's inode number is reused as soon as it is freed (the kernel hands out the lowest free one), so
+ * only a namespace kept alive by our own descriptor can be trusted to still be the sandbox's when its
+ * leftovers are swept. An agent that restarted holds none and sweeps nothing.
+ */
+const heldMountNs = new Map<string, number>();
 
 export interface SandboxExit { exitCode: number; finishedAt: string; startError?: string }
 
@@ -207,7 +213,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   const childStart = child ? procStartTime(child) : undefined;
   if (childStart !== undefined) {
     state.childStart = childStart;
-    if (state.sharedPid) try { state.mntNs = readlinkSync(`/proc/${child}/ns/mnt`); } catch { /* exited already */ }
+    if (state.sharedPid) try { heldMountNs.set(spec.dir, openSync(`/proc/${child}/ns/mnt`, 'r')); } catch { /* exited already */ }
     await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
   }
   if (spec.onExit) {
@@ -359,7 +365,11 @@ export function namespacePid(dir: string): number | undefined { return readStatu
  */
 function killLeftovers(dir: string, st: SandboxState | undefined): void {
   if (st?.sharedPid) {
-    if (st.mntNs) for (const pid of pidsInMountNamespace(st.mntNs)) signal(pid, 'SIGKILL');
+    const fd = heldMountNs.get(dir);
+    if (fd === undefined) return;
+    heldMountNs.delete(dir);
+    try { for (const pid of pidsInMountNamespace(readlinkSync(`/proc/self/fd/${fd}`))) signal(pid, 'SIGKILL'); }
+    finally { closeSync(fd); }
     return;
   }
   const child = readStatus(dir).childPid;
