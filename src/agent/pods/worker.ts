@@ -586,21 +586,21 @@ export class PodWorker {
     for (const c of [...(this.pod.spec?.initContainers ?? [])].reverse()) {
       const s = this.state.init[c.name];
       if (!isSidecar(c) || !s?.running || s.running.placeholder && !s.running.dir) continue;
-      this.stopProbes(c.name);
-      this.event('Normal', 'Killing', `Stopping container ${c.name}`, c, true);
-      await stopSandbox(s.running.dir, s.running.sandbox, graceSec * 1000).catch(() => {});
-      if (s.running) await this.recordExit(c.name, s); // unless the exit was heard and recorded meanwhile
+      await this.stopAndRecord(c.name, s, graceSec, true);
     }
   }
 
   /** Stops running ephemeral containers (a pod done for good keeps none), recording their exits. */
   private async stopEphemeral(graceSec = this.pod.spec?.terminationGracePeriodSeconds ?? 30): Promise<void> {
-    await Promise.all(Object.entries(this.state.ephemeral ?? {}).map(async ([name, s]) => {
-      if (!s.running?.dir) return;
-      this.event('Normal', 'Killing', `Stopping container ${name}`, this.specOf(name));
-      await stopSandbox(s.running.dir, s.running.sandbox, graceSec * 1000).catch(() => {});
-      if (s.running) await this.recordExit(name, s);
-    }));
+    await Promise.all(Object.entries(this.state.ephemeral ?? {}).map(([name, s]) => (s.running?.dir ? this.stopAndRecord(name, s, graceSec) : undefined)));
+  }
+
+  /** One running container of a pod that goes on: Killing event, SIGTERM, grace, SIGKILL, its exit recorded. */
+  private async stopAndRecord(name: string, s: ContainerState, graceSec: number, isInit = false): Promise<void> {
+    this.stopProbes(name);
+    this.event('Normal', 'Killing', `Stopping container ${name}`, this.specOf(name), isInit);
+    await stopSandbox(s.running!.dir, s.running!.sandbox, graceSec * 1000).catch(() => {});
+    if (s.running) await this.recordExit(name, s); // unless the exit was heard and recorded meanwhile
   }
 
   private startProbes(c: Container, isInit: boolean): void {
