@@ -9,12 +9,11 @@ import { EventRecorder } from '../client/events.js';
 import { Informer } from '../client/informer.js';
 import type { Client } from '../client/types.js';
 import { ImageStore } from './images/store.js';
-import { sandboxAvailable, stopSandbox, readSandboxState, isRunning, removeSandbox } from './runtime/sandbox.js';
+import { sandboxAvailable, removeSandbox } from './runtime/sandbox.js';
 import { podNamespacesAvailable, releasePodNamespaces } from './runtime/podns.js';
 import { startKubeletServer } from './kubelet/server.js';
 import { registerNode, renewLease, syncNodeStatus, type NodeOptions } from './node.js';
 import { PodWorker, podDirOf, type AgentContext } from './pods/worker.js';
-import { loadPodState } from './pods/state.js';
 import { Slots } from './pods/slots.js';
 import { tearDownPod } from './volumes/index.js';
 import type { Pod } from './pods/types.js';
@@ -115,13 +114,8 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   for (const uid of readdirSync(podsDir)) {
     if (known.has(uid)) continue;
     const dir = podDirOf(o.nodeRoot, uid);
-    const st = loadPodState(dir);
-    const stops: Promise<void>[] = [];
-    for (const m of [st?.init ?? {}, st?.containers ?? {}]) for (const s of Object.values(m)) {
-      if (s.running?.dir) { const sb = readSandboxState(s.running.dir) ?? s.running.sandbox; if (isRunning(sb)) stops.push(stopSandbox(s.running.dir, sb, 0)); }
-    }
-    await Promise.all(stops);
-    // Also any instance the previous agent launched but never recorded (removeSandbox stops it).
+    // Every container instance of every kind, recorded or not: removeSandbox stops a live one (found by its
+    // state file, or by launcher.pid when the previous agent died before writing it).
     await Promise.all(instanceDirs(dir).map((d) => removeSandbox(d).catch(() => {})));
     await releasePodNamespaces(dir);
     await tearDownPod(dir).catch((e) => log('orphan teardown failed', { uid, err: String(e) }));

@@ -280,7 +280,7 @@ function readStatus(dir: string): { childPid?: number; exitCode?: number } {
   return out;
 }
 
-export function readSandboxState(dir: string): SandboxState | undefined {
+function readSandboxState(dir: string): SandboxState | undefined {
   try { return JSON.parse(readFileSync(statePath(dir), 'utf8')) as SandboxState; } catch { return undefined; }
 }
 
