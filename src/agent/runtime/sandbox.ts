@@ -206,7 +206,6 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   }
   if (!(pid > 0)) { status.close(); throw new Error('failed to start the container\'s sandbox: no pid'); }
   const state: SandboxState = { bwrapPid: pid, bwrapStart: procStartTime(pid) ?? -1, startedAt: new Date().toISOString(), ...(spec.join?.pid ? { sharedPid: true } : {}) };
-  await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
   // Started once bwrap has written its child's pid (or the launcher died first).
   await status.until(() => !!readStatus(spec.dir).childPid || !isRunning(state), 1000);
   const child = readStatus(spec.dir).childPid;
@@ -214,8 +213,9 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxState> {
   if (childStart !== undefined) {
     state.childStart = childStart;
     if (state.sharedPid) try { heldMountNs.set(spec.dir, openSync(`/proc/${child}/ns/mnt`, 'r')); } catch { /* exited already */ }
-    await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
   }
+  // Written once, complete: an agent that dies before this finds the sandbox by launcher.pid (liveSandboxIn).
+  await fsp.writeFile(statePath(spec.dir), JSON.stringify(state));
   if (spec.onExit) {
     // Exited once bwrap has written its child's exit code (it exits right after), or it is gone.
     const onExit = spec.onExit;
