@@ -12,10 +12,10 @@
 // mount. Killing the pause process releases the namespaces once no container uses them.
 // Upstream: the CRI RunPodSandbox (pause container, netns via CNI); kubelet pkg/kubelet/kuberuntime/kuberuntime_sandbox.go
 import { execFileSync } from 'node:child_process';
-import { promises as fsp, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { promises as fsp, existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { isSameProcessAlive, procStartTime, signal } from './proc.js';
+import { isSameProcessAlive, pidsWhere, procStartTime, signal } from './proc.js';
 import { runCommand } from './spawner.js';
 
 const BUSYBOX = '/usr/bin/busybox';
@@ -118,14 +118,9 @@ function killStrayPauses(podDir: string): void {
   let dir: string;
   try { dir = realpathSync(nsDir(podDir)); } catch { return; }
   const recorded = readRecord(podDir)?.pid;
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e) || Number(e) === recorded) continue;
-    try {
-      if (readlinkSync(`/proc/${e}/cwd`) !== dir) continue;
-      if (!readFileSync(`/proc/${e}/cmdline`, 'utf8').startsWith(`${BUSYBOX}\0sleep\0`)) continue;
-      signal(Number(e), 'SIGKILL');
-    } catch { /* gone, or not ours to read */ }
-  }
+  const strays = pidsWhere((pid) => pid !== recorded && readlinkSync(`/proc/${pid}/cwd`) === dir &&
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(`${BUSYBOX}\0sleep\0`));
+  for (const pid of strays) signal(pid, 'SIGKILL');
 }
 
 /** Stops the pod's pause process (the kernel frees the namespaces when their last process is gone). */

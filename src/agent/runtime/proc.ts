@@ -1,6 +1,6 @@
 // Process identity on Linux: a pid is only "the same process" if its start time (field 22 of
 // /proc/<pid>/stat, in clock ticks since boot) matches, so a recycled pid is never mistaken for ours.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function procStartTime(pid: number): number | undefined {
   try {
@@ -21,6 +21,19 @@ export function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch { return []; }
+}
+
+/**
+ * The processes for which match holds, in one read of /proc (a process that is gone or not ours to read while
+ * match looks at it, which throws, does not match). For the rare sweeps only: it costs a look at every process.
+ */
+export function pidsWhere(match: (pid: number) => boolean): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try { if (match(Number(e))) out.push(Number(e)); } catch { /* gone, or not ours to read */ }
+  }
+  return out;
 }
 
 export function signal(pid: number, sig: NodeJS.Signals): boolean {

@@ -6,11 +6,11 @@
 // small awk processes that write CRI log lines, so a container outlives an agent crash and the restarted
 // agent re-adopts it by pid + start time.
 import { execFileSync } from 'node:child_process';
-import { promises as fsp, openSync, closeSync, fstatSync, readSync, readFileSync, readdirSync, readlinkSync, existsSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { promises as fsp, openSync, closeSync, fstatSync, readSync, readFileSync, readlinkSync, existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { unmountIfMounted } from './mount.js';
 import { runCommand } from './spawner.js';
-import { childrenOf, isSameProcessAlive, procStartTime, signal } from './proc.js';
+import { childrenOf, isSameProcessAlive, pidsWhere, procStartTime, signal } from './proc.js';
 import { layersOf, makeMountPoint, writeRootFile, type Layers } from './rootfs.js';
 import { credentialsArgv, credentialsBindArgs, type Credentials } from './credentials.js';
 
@@ -368,23 +368,15 @@ function killLeftovers(dir: string, st: SandboxState | undefined): void {
     const fd = heldMountNs.get(dir);
     if (fd === undefined) return;
     heldMountNs.delete(dir);
-    try { for (const pid of pidsInMountNamespace(readlinkSync(`/proc/self/fd/${fd}`))) signal(pid, 'SIGKILL'); }
-    finally { closeSync(fd); }
+    try {
+      const ns = readlinkSync(`/proc/self/fd/${fd}`);
+      for (const pid of pidsWhere((p) => readlinkSync(`/proc/${p}/ns/mnt`) === ns)) signal(pid, 'SIGKILL');
+    } finally { closeSync(fd); }
     return;
   }
   const child = readStatus(dir).childPid;
   if (!child || st?.childStart === undefined || !isSameProcessAlive(child, st.childStart)) return;
   signal(child, 'SIGKILL');
-}
-
-/** Processes whose mount namespace is ns (`mnt:[inode]`): one read of /proc, only when an ephemeral container stops. */
-function pidsInMountNamespace(ns: string): number[] {
-  const out: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try { if (readlinkSync(`/proc/${e}/ns/mnt`) === ns) out.push(Number(e)); } catch { /* gone */ }
-  }
-  return out;
 }
 
 /** SIGTERM to the main process, SIGKILL to the whole sandbox after graceMs. Resolves once it is gone. */
